@@ -1,0 +1,30 @@
+// miningrisk-client's own settings (/etc/xymon/miningrisk-client.cfg): "key = value" lines,
+// '#' comments. Errors name FILE:LINE; the caller keeps the last good file in force.
+#pragma once
+#include <string>
+
+namespace mr {
+
+struct ClientConfig {
+    int interval = 300;                 // seconds between runs (the clientlaunch.d INTERVAL)
+    std::string rules_dir = "/usr/share/miningrisk/rules";
+    std::string pools_config = "miningrisk-pools.txt";  // fetched with Xymon's "config" command; "" = off
+    double sample_seconds = 1.0;        // CPU sample when there is no earlier state
+    int top = 5;                        // top CPU processes reported
+    double timeout = 30;                // whole-run deadline, seconds
+    bool scan_binaries = true;
+    bool standalone = false;            // post the column directly (no server plugin)
+};
+
+struct ConfigError {
+    std::string file;
+    int line = 0;
+    std::string message;
+    std::string to_string() const;
+};
+
+// Parses text (named `file` in errors). On error returns false and leaves `cfg` untouched.
+bool parse_client_config(const std::string& text, const std::string& file, ClientConfig& cfg,
+                         ConfigError& err);
+
+}  // namespace mr

@@ -1,0 +1,26 @@
+// One pass over /proc (and a few host files) into a Snapshot. All paths come from the options
+// so unit tests run on fixture trees; nothing here decides what is suspicious (see detect.h).
+#pragma once
+#include <string>
+
+#include "model.h"
+
+namespace mr {
+
+struct CollectOptions {
+    std::string proc_root = "/proc";
+    std::string sys_root = "/sys";                     // for /sys/module/msr
+    std::string ld_so_preload = "/etc/ld.so.preload";
+    // CPU over the cycle: the previous run's counters live here (keyed by pid + start time so a
+    // reused pid starts afresh). Empty: no state, always sample.
+    std::string state_file;
+    // With no usable earlier state, CPU is measured over a short sample of this length.
+    double sample_seconds = 1.0;
+    bool read_threads = true;
+    bool read_sockets = true;
+    bool sweep_hidden_pids = true;   // compare kill(pid,0) with the listing (real /proc only)
+};
+
+Snapshot collect(const CollectOptions& opt);
+
+}  // namespace mr

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs every suite: the doctest unit tests, then each end-to-end suite in tests/e2e/ against the
+# real Xymon server on 127.0.0.1 with miningrisk installed. Ends with one line over all suites:
+# "N passed, N failed". Exit status is non-zero when anything failed.
+# Run one suite: tests/run-all.sh e2e/client.sh   (or ONLY=unit).
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=${BUILD:-build}
+export BUILD
+ARTIFACTS=${MR_ARTIFACTS:-$ROOT/tests/artifacts}
+mkdir -p "$ARTIFACTS"
+export MR_ARTIFACTS=$ARTIFACTS
+passed=0
+failed=0
+summary=()
+
+add() { passed=$((passed + $2)); failed=$((failed + $3)); summary+=("$(printf '%-28s passed %4d, failed %3d' "$1" "$2" "$3")"); }
+
+run_unit() {
+    local out p f
+    out=$("$BUILD/tests/unit/unit-tests" 2>&1)
+    echo "$out" | tail -n 40
+    echo "$out" >"$ARTIFACTS/unit.log"
+    p=$(echo "$out" | sed -n 's/^\[doctest\] test cases: *[0-9]* | *\([0-9]*\) passed | *\([0-9]*\) failed.*/\1/p')
+    f=$(echo "$out" | sed -n 's/^\[doctest\] test cases: *[0-9]* | *\([0-9]*\) passed | *\([0-9]*\) failed.*/\2/p')
+    if [ -z "$p" ]; then p=0; f=1; fi
+    add unit "$p" "$f"
+}
+
+run_suite() {
+    local s=$1 name out p f rc start
+    name=$(basename "$s" .sh)
+    echo "=== $name"
+    start=$SECONDS
+    out=$(timeout 900 bash "$s" 2>&1)
+    rc=$?
+    echo "$out" >"$ARTIFACTS/$name.log"
+    echo "$out" | grep -E '^(ok|not ok|suite) ' | sed 's/^/  /'
+    echo "$out" | grep -q '^not ok' && echo "$out" | tail -n 30 | sed 's/^/  | /'
+    p=$(echo "$out" | sed -n 's/^suite .*: passed \([0-9]*\), failed \([0-9]*\)$/\1/p' | tail -1)
+    f=$(echo "$out" | sed -n 's/^suite .*: passed \([0-9]*\), failed \([0-9]*\)$/\2/p' | tail -1)
+    if [ -z "$p" ]; then p=0; f=1; echo "  suite $name ended without a summary (rc=$rc)"; echo "$out" | tail -n 30; fi
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    echo "  ($((SECONDS - start)) s)"
+    add "$name" "$p" "$f"
+}
+
+suites=("$@")
+if [ ${#suites[@]} -eq 0 ]; then
+    suites=(unit)
+    for s in tests/e2e/*.sh; do [ -e "$s" ] && suites+=("$s"); done
+fi
+
+need_xymon=0
+for s in "${suites[@]}"; do [ "$s" != unit ] && need_xymon=1; done
+if [ "$need_xymon" -eq 1 ]; then
+    # The end-to-end suites test the installed programs against the real server.
+    make -s install BUILD="$BUILD" >"$ARTIFACTS/install.log" 2>&1 || { echo "make install failed"; cat "$ARTIFACTS/install.log"; }
+    source tests/lib/xymon.sh
+    xymon_up
+    xymon_reload
+fi
+
+for s in "${suites[@]}"; do
+    case "$s" in
+        unit) run_unit ;;
+        *) [ -f "$s" ] || s=tests/$s; run_suite "$s" ;;
+    esac
+done
+
+echo
+echo "Per suite:"
+printf '  %s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
