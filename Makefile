@@ -33,6 +33,7 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/*.cpp))
 UNIT_OBJ   := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
 UNIT_BIN   := $(BUILD)/tests/unit/unit-tests
 
+.SECONDARY:
 .PHONY: all deps test unit e2e bench install uninstall demo clean
 all: $(LIB) $(PROGRAMS) $(UNIT_BIN)
 

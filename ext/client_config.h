@@ -8,7 +8,7 @@ namespace mr {
 struct ClientConfig {
     int interval = 300;                 // seconds between runs (the clientlaunch.d INTERVAL)
     std::string rules_dir = "/usr/share/miningrisk/rules";
-    std::string pools_config = "miningrisk-pools.txt";  // fetched with Xymon's "config" command; "" = off
+    std::string pools_config = "miningrisk-pools.cfg";  // fetched with Xymon's "config" command; "" = off
     double sample_seconds = 1.0;        // CPU sample when there is no earlier state
     int top = 5;                        // top CPU processes reported
     double timeout = 30;                // whole-run deadline, seconds

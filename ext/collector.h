@@ -24,3 +24,12 @@ struct CollectOptions {
 Snapshot collect(const CollectOptions& opt);
 
 }  // namespace mr
+
+namespace mr {
+
+// Reads /proc/PID/environ (bounded) for the processes worth a closer look: those using at least
+// `min_cores`, or running from a deleted, memfd or temporary/hidden location. The environment
+// of every process would cost a read per process per cycle for little gain.
+void read_candidate_environments(Snapshot& snap, const std::string& proc_root, double min_cores = 0.1);
+
+}  // namespace mr

@@ -14,6 +14,9 @@ struct DetectOptions {
     std::string proc_root = "/proc";
     bool scan_binaries = true;       // off for agentless snapshots (no binaries to read)
     std::string scan_cache_file;     // binary scan results keyed by file identity; "" = no cache
+    // Root of the file system whose cron tables and systemd units are checked for miners
+    // ("/" on a real host, a fixture dir in tests); "" = no persistence check (the default).
+    std::string persistence_root;
 };
 
 class RuleSet;  // defined in rules.h

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
+
+#include <fmt/core.h>
 #include <boost/process.hpp>
 
 namespace bp = boost::process;
@@ -40,7 +42,7 @@ bool xymon_exchange(const XymonTarget& target, const std::string& message, doubl
             child.terminate(ec);
             ioc.stop();
             runner.wait();
-            if (error) *error = "xymon did not finish within " + std::to_string(timeout_seconds) + " s";
+            if (error) *error = fmt::format("xymon did not finish within {:.1f} s", timeout_seconds);
             return false;
         }
         child.wait();

@@ -1,0 +1,280 @@
+// miningrisk-client: the Xymon client-side test. Each run: one pass over /proc, the detection
+// rules, and one client/miningrisk message to the Xymon server (or stdout with --dry-run).
+#include <fmt/core.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "client_config.h"
+#include "collector.h"
+#include "detect.h"
+#include "message.h"
+#include "xymon_log.h"
+#include "xymon_sender.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+const char* kUsage =
+    "Usage: miningrisk-client [options]\n"
+    "Looks at every process, thread and socket for signs of a cryptominer and reports the\n"
+    "evidence to Xymon as a client/miningrisk message (run by xymonlaunch from clientlaunch.d).\n"
+    "\n"
+    "  --config FILE      settings (default /etc/xymon/miningrisk-client.cfg, optional)\n"
+    "  --dry-run          print the exact message to stdout instead of sending it\n"
+    "  --proc-root DIR    read processes from DIR instead of /proc (fixture trees)\n"
+    "  --rules DIR        rule and IOC files (default /usr/share/miningrisk/rules)\n"
+    "  --state-file FILE  CPU counters between runs (default $XYMONTMP/miningrisk-client.state)\n"
+    "  --sample SECONDS   CPU sample length when there is no earlier state (default 1)\n"
+    "  --timeout SECONDS  the whole run's deadline; sending is killed after it (default 30)\n"
+    "  --host NAME        Xymon host name (default $MACHINEDOTS, $MACHINE, or hostname)\n"
+    "  --no-fetch         do not fetch the server's pool list (use the cached copy)\n"
+    "  --verbose          log what it does on stderr\n"
+    "  --version, --help\n"
+    "Environment (from xymonlaunch): XYMON, XYMSRV, MACHINE, MACHINEDOTS, XYMONTMP.\n";
+
+struct Options {
+    std::string config_file = "/etc/xymon/miningrisk-client.cfg";
+    bool config_given = false;
+    bool dry_run = false;
+    std::string proc_root = "/proc";
+    std::string rules_dir;
+    std::string state_file;
+    double sample = -1;
+    double timeout = -1;
+    std::string host;
+    bool verbose = false;
+    bool no_fetch = false;
+};
+
+std::string env(const char* name, const std::string& fallback = "") {
+    const char* v = std::getenv(name);
+    return (v && *v) ? v : fallback;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    return true;
+}
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return;
+        out << text;
+    }
+    std::rename(tmp.c_str(), path.c_str());
+}
+
+// Loads the config; a broken file is logged with FILE:LINE and the last good copy is used.
+mr::ClientConfig load_config(const Options& o, const std::string& tmpdir) {
+    mr::ClientConfig cfg;
+    std::string text;
+    if (!read_file(o.config_file, text)) {
+        if (o.config_given) mr::log_line("cannot read " + o.config_file + ": " + std::strerror(errno));
+        return cfg;
+    }
+    mr::ConfigError err;
+    std::string good_copy = tmpdir + "/miningrisk-client.cfg.lastgood";
+    if (mr::parse_client_config(text, o.config_file, cfg, err)) {
+        write_file_atomic(good_copy, text);
+        return cfg;
+    }
+    mr::log_line("config error: " + err.to_string() + " (using the last good config)");
+    std::string good;
+    if (read_file(good_copy, good)) mr::parse_client_config(good, good_copy, cfg, err);
+    return cfg;
+}
+
+std::string default_host() {
+    std::string h = env("MACHINEDOTS");
+    if (h.empty()) {
+        h = env("MACHINE");
+        std::replace(h.begin(), h.end(), ',', '.');
+    }
+    if (h.empty()) {
+        char buf[256] = {};
+        gethostname(buf, sizeof buf - 1);
+        h = buf;
+    }
+    return h;
+}
+
+// Xymon's wire form of a host name: dots become commas (the last dot separates the OS type).
+std::string wire_host(std::string h) {
+    std::replace(h.begin(), h.end(), '.', ',');
+    return h;
+}
+
+std::vector<mr::TopProcess> top_processes(const mr::Snapshot& snap, int n) {
+    std::vector<const mr::ProcessInfo*> v;
+    const int self = getpid();
+    for (const auto& p : snap.procs)
+        if (p.cores > 0.01 && p.pid != self) v.push_back(&p);
+    std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->cores > b->cores; });
+    std::vector<mr::TopProcess> out;
+    for (int i = 0; i < n && i < static_cast<int>(v.size()); ++i)
+        out.push_back({v[i]->pid, v[i]->user, v[i]->comm, v[i]->exe, v[i]->cores,
+                       v[i]->max_thread_cores, v[i]->num_threads});
+    return out;
+}
+
+// The server's merged pool list reaches every client through Xymon itself ("config FILE"). A
+// download that does not load keeps the last good copy in $XYMONTMP in force.
+void load_server_pools(mr::Detector& detector, const std::string& name, const std::string& tmpdir,
+                       bool fetch, double fetch_timeout) {
+    if (name.empty()) return;
+    std::string cached = tmpdir + "/" + name;
+    std::string body, err;
+    if (fetch && mr::xymon_query("config " + name, fetch_timeout, body, &err) && !body.empty()) {
+        std::string fresh = cached + ".new";
+        write_file_atomic(fresh, body);
+        if (detector.load_ioc_file(fresh, err)) {
+            std::rename(fresh.c_str(), cached.c_str());
+            mr::log_debug("pool list " + name + " version " + detector.ioc_version() + " from the server");
+            return;
+        }
+        mr::log_line("pool list from the server rejected: " + err + " (keeping the last good list)");
+        std::remove(fresh.c_str());
+    } else if (fetch) {
+        mr::log_debug("pool list " + name + " not fetched: " + (err.empty() ? "empty answer" : err));
+    }
+    if (access(cached.c_str(), R_OK) == 0 && !detector.load_ioc_file(cached, err))
+        mr::log_line("cached pool list: " + err);
+}
+
+// A cycle must never hang: past the deadline the process ends itself.
+void on_deadline(int) {
+    const char msg[] = "miningrisk-client: deadline reached, giving up this cycle\n";
+    ssize_t r = write(2, msg, sizeof msg - 1);
+    (void)r;
+    _exit(3);
+}
+
+bool parse_args(int argc, char** argv, Options& o) {
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&](std::string& dst) {
+            if (i + 1 >= argc) {
+                std::cerr << "miningrisk-client: " << a << " needs a value\n";
+                return false;
+            }
+            dst = argv[++i];
+            return true;
+        };
+        auto number = [&](double& dst) {
+            std::string v;
+            if (!value(v)) return false;
+            char* end = nullptr;
+            dst = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end || dst <= 0) {
+                std::cerr << "miningrisk-client: " << a << " needs a positive number\n";
+                return false;
+            }
+            return true;
+        };
+        if (a == "--help" || a == "-h") { std::cout << kUsage; std::exit(0); }
+        else if (a == "--version") { std::cout << "miningrisk-client " << kVersion << " (message version " << mr::kMessageVersion << ")\n"; std::exit(0); }
+        else if (a == "--dry-run") o.dry_run = true;
+        else if (a == "--verbose") o.verbose = true;
+        else if (a == "--no-fetch") o.no_fetch = true;
+        else if (a == "--config") { if (!value(o.config_file)) return false; o.config_given = true; }
+        else if (a == "--proc-root") { if (!value(o.proc_root)) return false; }
+        else if (a == "--rules") { if (!value(o.rules_dir)) return false; }
+        else if (a == "--state-file") { if (!value(o.state_file)) return false; }
+        else if (a == "--host") { if (!value(o.host)) return false; }
+        else if (a == "--sample") { if (!number(o.sample)) return false; }
+        else if (a == "--timeout") { if (!number(o.timeout)) return false; }
+        else { std::cerr << "miningrisk-client: unknown option " << a << "\n" << kUsage; return false; }
+    }
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    if (!parse_args(argc, argv, o)) return 2;
+    mr::set_verbose(o.verbose);
+    std::string tmpdir = env("XYMONTMP", "/tmp");
+    mr::ClientConfig cfg = load_config(o, tmpdir);
+    double timeout = o.timeout > 0 ? o.timeout : cfg.timeout;
+    signal(SIGALRM, on_deadline);
+    alarm(static_cast<unsigned>(timeout + 0.999));
+
+    mr::Detector detector;
+    std::string err;
+    std::string rules_dir = o.rules_dir.empty() ? cfg.rules_dir : o.rules_dir;
+    if (!detector.load(rules_dir, err)) mr::log_line("rules: " + err);
+    // The fetch gets a quarter of the deadline so that the report itself can still be sent.
+    load_server_pools(detector, cfg.pools_config, tmpdir, o.proc_root == "/proc" && !o.no_fetch,
+                      std::min(10.0, timeout / 4));
+
+    mr::CollectOptions copt;
+    copt.proc_root = o.proc_root;
+    copt.state_file = !o.state_file.empty() ? o.state_file
+                      : o.proc_root == "/proc" ? tmpdir + "/miningrisk-client.state" : "";
+    copt.sample_seconds = o.sample > 0 ? o.sample : cfg.sample_seconds;
+    copt.sweep_hidden_pids = o.proc_root == "/proc";
+    mr::Snapshot snap = mr::collect(copt);
+    mr::read_candidate_environments(snap, o.proc_root);
+
+    mr::DetectOptions dopt;
+    dopt.proc_root = o.proc_root;
+    dopt.scan_binaries = cfg.scan_binaries;
+    dopt.scan_cache_file = o.proc_root == "/proc" ? tmpdir + "/miningrisk-client.scancache" : "";
+    dopt.persistence_root = o.proc_root == "/proc" ? "/" : "";
+    mr::ClientReport r;
+    r.agent = fmt::format("miningrisk-client/{}", kVersion);
+    r.host = o.host.empty() ? default_host() : o.host;
+    r.time = snap.time;
+    r.interval = cfg.interval;
+    r.visibility_full = snap.visibility.full;
+    r.visibility_reasons = snap.visibility.reasons;
+    r.ioc_version = detector.ioc_version();
+    r.findings = detector.detect(snap, dopt);
+    // The scan itself is busy for a moment: never report ourselves.
+    const int self = getpid();
+    r.findings.erase(std::remove_if(r.findings.begin(), r.findings.end(),
+                                    [self](const mr::Finding& f) { return f.pid == self; }),
+                     r.findings.end());
+    r.color = mr::overall_color(r.findings, snap.visibility.full);
+    r.cores = snap.host.cores;
+    r.busy_cores = snap.host.host_busy_cores;
+    r.procs = static_cast<int>(snap.procs.size());
+    r.threads = snap.thread_count;
+    r.sockets = static_cast<int>(snap.sockets.size());
+    r.netns = snap.netns_count;
+    r.ld_so_preload = snap.host.ld_so_preload_present;
+    r.hugepages = snap.host.hugepages_total;
+    r.top = top_processes(snap, cfg.top);
+
+    mr::ClientReport wire = r;
+    wire.host = wire_host(r.host);
+    std::string msg = mr::build_client_message(wire);
+    if (o.dry_run) {
+        std::cout << msg;
+        return 0;
+    }
+    std::string response;
+    if (!mr::send_to_xymon(msg, std::max(1.0, timeout - 1), &response, &err)) {
+        mr::log_line("send failed: " + err);
+        return 1;
+    }
+    mr::log_debug(fmt::format("sent {} bytes: {} findings, colour {}", msg.size(), r.findings.size(),
+                              mr::to_string(r.color)));
+    return 0;
+}

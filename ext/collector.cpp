@@ -1,0 +1,401 @@
+// One pass over /proc into a Snapshot. CPU is a delta against a baseline: the previous cycle's
+// state file when it is valid, else a light reading taken sample_seconds earlier.
+#include "collector.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <unordered_set>
+
+#include "cpu_state.h"
+#include "host_facts.h"
+#include "proc_parse.h"
+#include "proc_reader.h"
+#include "socket_table.h"
+#include "user_names.h"
+
+namespace mr {
+
+namespace {
+
+constexpr size_t kStatMax = 4096;
+constexpr size_t kStatusMax = 16384;
+constexpr size_t kCmdlineMax = 32768;   // long enough for any pool URL and wallet
+constexpr size_t kCgroupMax = 4096;
+constexpr double kMinStateSpan = 0.5;   // a state younger than this is too noisy to use
+
+double monotonic_seconds() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+void sleep_seconds(double s) {
+    if (s <= 0) return;
+    timespec ts;
+    ts.tv_sec = static_cast<time_t>(s);
+    ts.tv_nsec = static_cast<long>((s - static_cast<double>(ts.tv_sec)) * 1e9);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+struct ThreadReading {
+    int tid = 0;
+    uint64_t start_ticks = 0;
+    uint64_t cpu_ticks = 0;
+    std::string comm;
+};
+
+// Reusable buffers for one scan.
+struct Scanner {
+    const CollectOptions& opt;
+    Fd root;
+    long hz = 100;
+    std::string buf, link;
+    std::vector<int> ids;
+    StatFields stat;
+    StatusFields status;
+
+    explicit Scanner(const CollectOptions& o) : opt(o) {
+        root = open_dir_at(AT_FDCWD, o.proc_root.c_str());
+        long h = ::sysconf(_SC_CLK_TCK);
+        if (h > 0) hz = h;
+    }
+
+    double uptime() {
+        double up = 0;
+        if (read_file_at(root.get(), "uptime", buf, 256) && parse_uptime(buf, up)) return up;
+        timespec ts;
+        clock_gettime(CLOCK_BOOTTIME, &ts);
+        return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+    }
+
+    std::string boot_id() {
+        if (!read_file_at(root.get(), "sys/kernel/random/boot_id", buf, 128)) return "";
+        std::string id;
+        for (char c : buf)
+            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-') id += c;
+        return id;
+    }
+
+    bool read_stat_at(int dirfd, const char* rel) {
+        return read_file_at(dirfd, rel, buf, kStatMax) && parse_stat(buf, stat);
+    }
+
+    // Threads of the process whose directory is `dirfd`.
+    void read_threads(int dirfd, std::vector<ThreadReading>& out) {
+        out.clear();
+        Fd task = open_dir_at(dirfd, "task");
+        if (!task.ok()) return;
+        ids.clear();
+        list_numeric_at(task.get(), ".", ids);
+        char rel[32];
+        for (int tid : ids) {
+            snprintf(rel, sizeof rel, "%d/stat", tid);
+            if (!read_stat_at(task.get(), rel)) continue;  // the thread ended
+            ThreadReading t;
+            t.tid = tid;
+            t.start_ticks = stat.start_ticks;
+            t.cpu_ticks = stat.utime + stat.stime;
+            t.comm = stat.comm;
+            out.push_back(std::move(t));
+        }
+    }
+
+    // The light reading a short sample starts from: stat of every process and its threads.
+    void baseline(CpuState& base, std::vector<ThreadReading>& threads) {
+        ids.clear();
+        std::vector<int> pids;
+        list_numeric_at(root.get(), ".", pids);
+        char rel[32];
+        for (int pid : pids) {
+            if (pid <= 0) continue;
+            snprintf(rel, sizeof rel, "%d", pid);
+            Fd dir = open_dir_at(root.get(), rel);
+            if (!dir.ok() || !read_stat_at(dir.get(), "stat")) continue;
+            base.add_proc(pid, stat.start_ticks, stat.utime + stat.stime);
+            if (opt.read_threads && stat.num_threads > 1) {
+                read_threads(dir.get(), threads);
+                for (const ThreadReading& t : threads) base.add_thread(t.tid, t.start_ticks, t.cpu_ticks);
+            }
+        }
+        base.finish();
+    }
+};
+
+struct ScanCounts {
+    int unreadable_exe = 0;
+    int unreadable_fd = 0;
+    int user_procs = 0;
+};
+
+// Everything about one process except CPU shares. False when it vanished before its stat.
+bool read_process(Scanner& sc, int pid, int dirfd, ProcessInfo& p, UserNames& users, ScanCounts& counts) {
+    if (!sc.read_stat_at(dirfd, "stat")) return false;
+    p.pid = pid;
+    p.ppid = sc.stat.ppid;
+    p.comm = sc.stat.comm;
+    p.state = sc.stat.state;
+    p.nice = sc.stat.nice;
+    p.num_threads = sc.stat.num_threads;
+    p.start_ticks = sc.stat.start_ticks;
+    p.cpu_ticks = sc.stat.utime + sc.stat.stime;
+
+    if (read_file_at(dirfd, "status", sc.buf, kStatusMax) && parse_status(sc.buf, sc.status)) {
+        p.uid = sc.status.uid;
+    } else {
+        struct stat st;  // the directory's owner is the effective uid
+        if (::fstat(dirfd, &st) == 0) p.uid = st.st_uid;
+    }
+    p.user = users.name(p.uid);
+
+    if (read_file_at(dirfd, "cmdline", sc.buf, kCmdlineMax)) split_cmdline(sc.buf, p.argv);
+
+    bool exe_ok = readlink_at(dirfd, "exe", sc.link);
+    int exe_errno = exe_ok ? 0 : errno;
+    if (exe_ok) {
+        ExeLink e = parse_exe_link(sc.link);
+        p.exe = std::move(e.path);
+        p.exe_deleted = e.deleted;
+        p.exe_memfd = e.memfd;
+        p.exe_readable = true;
+    }
+    p.kernel_thread = (p.ppid == 2 || pid == 2) && !exe_ok;
+    if (!p.kernel_thread) {
+        counts.user_procs++;
+        if (exe_errno == EACCES || exe_errno == EPERM) counts.unreadable_exe++;
+    }
+
+    if (readlink_at(dirfd, "ns/net", sc.link)) p.netns = parse_ns_link(sc.link);
+    if (readlink_at(dirfd, "ns/pid", sc.link)) p.pidns = parse_ns_link(sc.link);
+    if (readlink_at(dirfd, "ns/mnt", sc.link)) p.mntns = parse_ns_link(sc.link);
+
+    if (p.kernel_thread) return true;  // no cgroup of interest, no files
+
+    if (read_file_at(dirfd, "cgroup", sc.buf, kCgroupMax)) {
+        p.cgroup = pick_cgroup(sc.buf);
+        p.container_id = container_id_from_cgroup(p.cgroup);
+    }
+
+    if (sc.opt.read_sockets) {
+        Fd fds = open_dir_at(dirfd, "fd");
+        if (!fds.ok()) {
+            if (errno == EACCES || errno == EPERM) counts.unreadable_fd++;
+        } else {
+            p.fds_readable = true;
+            for_each_entry_at(fds.get(), ".", [&](const char* name) {
+                if (!readlink_at(fds.get(), name, sc.link)) return;
+                uint64_t ino = parse_socket_link(sc.link);
+                if (ino) p.socket_inodes.push_back(ino);
+            });
+            std::sort(p.socket_inodes.begin(), p.socket_inodes.end());
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+Snapshot collect(const CollectOptions& opt) {
+    Snapshot snap;
+    snap.time = static_cast<int64_t>(::time(nullptr));
+    Scanner sc(opt);
+    if (!sc.root.ok()) {
+        snap.visibility.full = false;
+        snap.visibility.reasons.push_back("cannot open " + opt.proc_root);
+        return snap;
+    }
+
+    // 1. The baseline: last cycle's state, or a light reading now and a sleep.
+    const std::string boot = sc.boot_id();
+    double now_up = sc.uptime();
+    CpuState base;
+    CpuTotals host_before;
+    bool have_base = false;
+    double interval = 0;
+    if (!opt.state_file.empty() && load_cpu_state(opt.state_file, base) && base.boot_id == boot &&
+        now_up - base.uptime >= kMinStateSpan) {
+        have_base = true;
+        interval = now_up - base.uptime;
+        host_before.total = base.host_total_ticks;
+        host_before.busy = base.host_busy_ticks;
+    } else if (opt.sample_seconds > 0) {
+        base = CpuState{};
+        std::string text;
+        if (read_file_at(sc.root.get(), "stat", text, 1u << 20)) parse_proc_stat(text, host_before);
+        base.uptime = now_up;
+        std::vector<ThreadReading> scratch;
+        double t0 = monotonic_seconds();
+        sc.baseline(base, scratch);
+        sleep_seconds(opt.sample_seconds);
+        interval = monotonic_seconds() - t0;
+        now_up = std::max(sc.uptime(), base.uptime + interval);
+        have_base = true;
+        snap.first_sample = true;
+    } else {
+        base = CpuState{};
+        snap.first_sample = true;
+    }
+    snap.interval_seconds = interval;
+
+    // 2. Host facts.
+    CpuTotals host_now;
+    bool have_host = read_host_facts(opt, snap.host, host_now);
+    if (have_base && have_host && host_before.total > 0)
+        snap.host.host_busy_cores = host_busy_cores(host_before, host_now, snap.host.cores);
+
+    // 3. Every process.
+    std::vector<int> pids;
+    pids.reserve(4096);
+    list_numeric_at(sc.root.get(), ".", pids);
+    std::sort(pids.begin(), pids.end());
+    snap.procs.reserve(pids.size());
+    UserNames users;
+    ScanCounts counts;
+    CpuState next;
+    next.procs.reserve(pids.size());
+    std::vector<ThreadReading> threads;
+    std::vector<size_t> need_thread_sample;  // procs whose old threads had no baseline
+    const long hz = sc.hz;
+    char rel[32];
+
+    for (int pid : pids) {
+        if (pid <= 0) continue;
+        snprintf(rel, sizeof rel, "%d", pid);
+        Fd dir = open_dir_at(sc.root.get(), rel);
+        if (!dir.ok()) continue;  // exited since the listing
+        ProcessInfo p;
+        if (!read_process(sc, pid, dir.get(), p, users, counts)) continue;
+        snap.thread_count += p.num_threads > 0 ? p.num_threads : 1;
+
+        // Process CPU.
+        const CpuProcEntry* prev = have_base ? base.find(pid, p.start_ticks) : nullptr;
+        uint64_t delta = 0;
+        bool used_cpu = false;
+        if (prev) {
+            delta = ticks_since(p.cpu_ticks, prev->cpu_ticks);
+            p.cores = cores_used(delta, hz, interval);
+            used_cpu = delta > 0;
+        } else if (have_base) {
+            double span = span_without_baseline(interval, now_up, base.uptime, p.start_ticks, hz);
+            if (span > 0) {
+                delta = p.cpu_ticks;
+                p.cores = cores_used(delta, hz, span);
+            }
+            used_cpu = p.cpu_ticks > 0;  // unknown share: look at its threads anyway
+        }
+
+        next.add_proc(pid, p.start_ticks, p.cpu_ticks);
+        // Without a baseline the threads are read too, so the next cycle has theirs.
+        bool want_threads = opt.read_threads && p.num_threads > 1 && (!have_base || used_cpu);
+        if (want_threads) {
+            sc.read_threads(dir.get(), threads);
+            bool missing_old = false;
+            p.threads.reserve(threads.size());
+            for (ThreadReading& t : threads) {
+                next.add_thread(t.tid, t.start_ticks, t.cpu_ticks);
+                ThreadInfo ti;
+                ti.tid = t.tid;
+                ti.cpu_ticks = t.cpu_ticks;
+                ti.comm = std::move(t.comm);
+                const CpuThreadEntry* pt = prev ? base.find_thread(*prev, t.tid, t.start_ticks) : nullptr;
+                if (pt) {
+                    ti.cores = cores_used(ticks_since(t.cpu_ticks, pt->cpu_ticks), hz, interval);
+                } else {
+                    double span = span_without_baseline(interval, now_up, base.uptime, t.start_ticks, hz);
+                    if (span > 0)
+                        ti.cores = cores_used(t.cpu_ticks, hz, span);
+                    else
+                        missing_old = true;
+                }
+                p.max_thread_cores = std::max(p.max_thread_cores, ti.cores);
+                p.threads.push_back(std::move(ti));
+            }
+            if (missing_old) need_thread_sample.push_back(snap.procs.size());
+        } else if (prev && prev->thread_count > 0 && !used_cpu) {
+            // Idle since the baseline: its threads' counters are still a valid baseline.
+            for (uint32_t i = 0; i < prev->thread_count; ++i) {
+                const CpuThreadEntry& t = base.threads[prev->first_thread + i];
+                next.add_thread(t.tid, t.start_ticks, t.cpu_ticks);
+            }
+        }
+        if (p.num_threads <= 1) p.max_thread_cores = p.cores;
+        snap.procs.push_back(std::move(p));
+    }
+    next.finish();
+
+    // 3b. Busy processes whose older threads had no baseline: a short sample of just those.
+    if (!need_thread_sample.empty() && !snap.first_sample && opt.sample_seconds > 0) {
+        std::vector<std::vector<ThreadReading>> first(need_thread_sample.size());
+        double t0 = monotonic_seconds();
+        for (size_t k = 0; k < need_thread_sample.size(); ++k) {
+            snprintf(rel, sizeof rel, "%d", snap.procs[need_thread_sample[k]].pid);
+            Fd dir = open_dir_at(sc.root.get(), rel);
+            if (dir.ok()) sc.read_threads(dir.get(), first[k]);
+        }
+        sleep_seconds(opt.sample_seconds);
+        double span = monotonic_seconds() - t0;
+        for (size_t k = 0; k < need_thread_sample.size(); ++k) {
+            ProcessInfo& p = snap.procs[need_thread_sample[k]];
+            snprintf(rel, sizeof rel, "%d", p.pid);
+            Fd dir = open_dir_at(sc.root.get(), rel);
+            if (!dir.ok()) continue;
+            sc.read_threads(dir.get(), threads);
+            for (ThreadInfo& ti : p.threads) {
+                for (const ThreadReading& a : first[k]) {
+                    if (a.tid != ti.tid) continue;
+                    for (const ThreadReading& b : threads)
+                        if (b.tid == a.tid && b.start_ticks == a.start_ticks)
+                            ti.cores = cores_used(ticks_since(b.cpu_ticks, a.cpu_ticks), hz, span);
+                }
+                p.max_thread_cores = std::max(p.max_thread_cores, ti.cores);
+            }
+        }
+    }
+
+    // 4. Sockets of every network namespace, mapped to their processes.
+    if (opt.read_sockets) {
+        read_all_sockets(opt.proc_root, snap.procs, snap.sockets);
+        map_socket_owners(snap.procs, snap.sockets);
+    }
+    {
+        std::unordered_set<uint64_t> ns;
+        for (const ProcessInfo& p : snap.procs)
+            if (p.netns) ns.insert(p.netns);
+        snap.netns_count = static_cast<int>(ns.size());
+    }
+
+    // 5. Processes the kernel runs but the listing hides (the real /proc only: a fixture tree
+    // says nothing about which pids are alive).
+    if (opt.sweep_hidden_pids && opt.proc_root == "/proc")
+        snap.host.hidden_pids = sweep_hidden_pids(opt.proc_root, pids);
+
+    // 6. What we could not see.
+    {
+        std::string self;
+        StatusFields me;
+        if (read_file_bounded("/proc/self/status", self, kStatusMax)) parse_status(self, me);
+        snap.visibility = assess_visibility(::geteuid() == 0, has_scan_capabilities(me.cap_eff),
+                                            counts.unreadable_exe, counts.unreadable_fd,
+                                            counts.user_procs);
+    }
+
+    // 7. The next cycle's baseline.
+    if (!opt.state_file.empty()) {
+        next.boot_id = boot;
+        next.uptime = now_up;
+        next.host_total_ticks = host_now.total;
+        next.host_busy_ticks = host_now.busy;
+        std::string err;
+        // A failed save costs only the next cycle's delta (it samples instead); nothing to report.
+        save_cpu_state(opt.state_file, next, err);
+    }
+    return snap;
+}
+
+}  // namespace mr

@@ -1,0 +1,198 @@
+// Detector: runs every rule over a snapshot and turns the processes (and the host) with signals
+// into scored, explainable findings.
+#include <algorithm>
+#include <memory>
+
+#include "binary_scan.h"
+#include "cmdline_rules.h"
+#include "cpu_rules.h"
+#include "detect.h"
+#include "host_rules.h"
+#include "identity_rules.h"
+#include "message.h"
+#include "name_rules.h"
+#include "network_rules.h"
+#include "persistence_rules.h"
+#include "rule_files.h"
+#include "rules.h"
+
+namespace mr {
+
+// Binary scans are for candidates only: busy processes, or ones another rule already flagged.
+constexpr double kScanCandidateCores = 0.5;
+// New (uncached) binaries read per cycle: keeps a cycle bounded on a host full of new binaries;
+// the rest are read in the next cycles.
+constexpr size_t kMaxNewScansPerCycle = 16;
+
+struct Detector::Impl {
+    std::shared_ptr<const RuleSet> rules = std::make_shared<RuleSet>();
+    // The scan cache survives between detect() calls: detection is logically const.
+    mutable BinaryScanner scanner;
+    mutable std::string cache_loaded_from;
+    mutable bool cache_load_tried = false;
+};
+
+Detector::Detector() : impl_(new Impl) {}
+Detector::~Detector() { delete impl_; }
+Detector::Detector(Detector&& o) noexcept : impl_(o.impl_) { o.impl_ = nullptr; }
+Detector& Detector::operator=(Detector&& o) noexcept {
+    if (this != &o) {
+        delete impl_;
+        impl_ = o.impl_;
+        o.impl_ = nullptr;
+    }
+    return *this;
+}
+
+bool Detector::load(const std::string& dir, std::string& error) {
+    auto fresh = std::make_shared<RuleSet>();
+    if (!load_rule_dir(dir, *fresh, error)) return false;
+    fresh->feed = impl_->rules->feed;          // a loaded feed list stays in force
+    fresh->feed_loaded = impl_->rules->feed_loaded;
+    impl_->rules = std::move(fresh);
+    return true;
+}
+
+bool Detector::load_ioc_file(const std::string& path, std::string& error) {
+    std::string text;
+    if (!read_text_file(path, text, error)) return false;
+    IocList list;
+    if (!IocList::parse(text, path, list, error)) return false;
+    auto fresh = std::make_shared<RuleSet>(*impl_->rules);
+    fresh->feed = std::move(list);
+    fresh->feed_loaded = true;
+    impl_->rules = std::move(fresh);
+    return true;
+}
+
+std::string Detector::ioc_version() const { return impl_->rules->ioc_version(); }
+const RuleSet& Detector::rules() const { return *impl_->rules; }
+
+namespace {
+
+std::vector<std::string> bounded_argv(const std::vector<std::string>& argv) {
+    std::vector<std::string> out;
+    size_t used = 0;
+    for (const std::string& a : argv) {
+        if (used >= kMaxArgvBytes) break;
+        size_t room = kMaxArgvBytes - used;
+        if (a.size() <= room) {
+            out.push_back(a);
+            used += a.size() + 1;
+        } else {
+            out.push_back(a.substr(0, room) + "...");
+            break;
+        }
+    }
+    return out;
+}
+
+Finding make_finding(const ProcessInfo& p) {
+    Finding f;
+    f.pid = p.pid;
+    f.ppid = p.ppid;
+    f.uid = p.uid;
+    f.user = p.user;
+    f.comm = p.comm;
+    f.exe = p.exe + (p.exe_deleted ? " (deleted)" : "");
+    f.argv = bounded_argv(p.argv);
+    f.cores = p.cores;
+    f.max_thread_cores = p.max_thread_cores;
+    f.container = p.container_id;
+    return f;
+}
+
+}  // namespace
+
+std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions& opt) const {
+    const RuleSet& rules = *impl_->rules;
+    if (opt.scan_binaries && !opt.scan_cache_file.empty() && !impl_->cache_load_tried) {
+        impl_->scanner.load_cache(opt.scan_cache_file, rules.binary_markers);
+        impl_->cache_load_tried = true;
+    }
+    std::map<int, NetworkHits> net = check_network(snap, rules);
+    std::vector<Finding> findings;
+    std::vector<Signal> signals;
+    const size_t scan_budget = impl_->scanner.scans_done() + kMaxNewScansPerCycle;
+    for (const ProcessInfo& p : snap.procs) {
+        if (p.kernel_thread) continue;
+        signals.clear();
+        std::string pool;
+        check_names(p, rules, signals);
+        check_cmdline(p, rules, signals, &pool);
+        check_identity(p, rules, signals);
+        check_cpu(p, rules, signals);
+        auto nh = net.find(p.pid);
+        if (nh != net.end()) {
+            for (const Signal& s : nh->second.signals) add_signal(signals, s.id, s.strength, s.evidence);
+            if (nh->second.pool_listed || pool.empty()) pool = nh->second.pool;
+        }
+        std::string sha;
+        bool has_image = p.exe_readable || p.exe_deleted || p.exe_memfd;
+        if (opt.scan_binaries && has_image && !rules.binary_markers.empty() &&
+            (p.cores >= kScanCandidateCores || !signals.empty())) {
+            ScanResult r = impl_->scanner.scan_process(opt.proc_root, p.pid, rules.binary_markers,
+                                                       impl_->scanner.scans_done() < scan_budget);
+            Signal s;
+            if (marker_signal(r, rules.binary_markers, s)) add_signal(signals, s.id, s.strength, s.evidence);
+            sha = r.sha256;
+        }
+        if (signals.empty()) continue;
+        Finding f = make_finding(p);
+        f.sha256 = sha;
+        f.pool = pool;
+        f.signals = signals;
+        f.color = score_signals(f.signals);
+        findings.push_back(std::move(f));
+    }
+
+    Finding host;
+    host.comm = "(host)";
+    host.signals = check_host(snap.host, rules);
+    if (!opt.persistence_root.empty())
+        for (const Signal& s : check_persistence(opt.persistence_root, rules))
+            add_signal(host.signals, s.id, s.strength, s.evidence);
+    if (auto nh = net.find(0); nh != net.end()) {
+        for (const Signal& s : nh->second.signals) add_signal(host.signals, s.id, s.strength, s.evidence);
+        host.pool = nh->second.pool;
+    }
+    if (!host.signals.empty()) {
+        host.color = score_signals(host.signals);
+        findings.push_back(std::move(host));
+    }
+
+    if (opt.scan_binaries && !opt.scan_cache_file.empty() && impl_->scanner.dirty())
+        impl_->scanner.save_cache(opt.scan_cache_file, rules.binary_markers);
+
+    // Worst first; among equals the busiest. The message carries at most kMaxFindings.
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+        if (a.color != b.color) return a.color > b.color;
+        return a.cores > b.cores;
+    });
+    if (findings.size() > kMaxFindings) findings.resize(kMaxFindings);
+    return findings;
+}
+
+Color score_signals(const std::vector<Signal>& signals) {
+    if (signals.empty()) return Color::green;
+    std::vector<const std::string*> medium_ids;
+    for (const Signal& s : signals) {
+        if (s.strength == Strength::strong) return Color::red;
+        if (s.strength == Strength::medium &&
+            std::none_of(medium_ids.begin(), medium_ids.end(),
+                         [&](const std::string* id) { return *id == s.id; }))
+            medium_ids.push_back(&s.id);
+    }
+    // Two different medium signals corroborate each other; the same one twice does not.
+    return medium_ids.size() >= 2 ? Color::red : Color::yellow;
+}
+
+Color overall_color(const std::vector<Finding>& findings, bool visibility_full) {
+    Color worst = Color::green;
+    for (const Finding& f : findings)
+        if (f.color > worst) worst = f.color;
+    if (!visibility_full && worst < Color::yellow) worst = Color::yellow;
+    return worst;
+}
+
+}  // namespace mr

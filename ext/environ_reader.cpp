@@ -1,0 +1,34 @@
+#include <string>
+
+#include "collector.h"
+#include "proc_parse.h"
+#include "proc_reader.h"
+
+namespace mr {
+
+namespace {
+
+constexpr size_t kMaxEnvironBytes = 64 * 1024;
+
+bool under_suspicious_dir(const std::string& exe) {
+    for (const char* p : {"/tmp/", "/var/tmp/", "/dev/shm/"})
+        if (exe.rfind(p, 0) == 0) return true;
+    return exe.find("/.") != std::string::npos;  // a hidden directory anywhere on the path
+}
+
+}  // namespace
+
+void read_candidate_environments(Snapshot& snap, const std::string& proc_root, double min_cores) {
+    std::string buf;
+    for (auto& p : snap.procs) {
+        if (p.kernel_thread) continue;
+        bool candidate = p.cores >= min_cores || p.exe_deleted || p.exe_memfd || under_suspicious_dir(p.exe);
+        if (!candidate) continue;
+        std::string path = proc_root + "/" + std::to_string(p.pid) + "/environ";
+        if (!read_file_bounded(path, buf, kMaxEnvironBytes)) continue;  // gone or no permission
+        p.env.clear();
+        split_cmdline(buf, p.env, 1024);
+    }
+}
+
+}  // namespace mr

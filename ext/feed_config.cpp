@@ -1,0 +1,289 @@
+#include "feed_config.h"
+
+#include <fmt/core.h>
+
+#include <cctype>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+
+namespace mr {
+
+namespace {
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
+// Splits a line into words; KEY="a b" keeps the quoted part as one word without the quotes.
+bool split_words(std::string_view line, std::vector<std::string>& words, std::string& why) {
+    std::size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        if (i >= line.size()) break;
+        std::string word;
+        bool quoted = false;
+        while (i < line.size() && (quoted || (line[i] != ' ' && line[i] != '\t'))) {
+            if (line[i] == '"') quoted = !quoted;
+            else word += line[i];
+            ++i;
+        }
+        if (quoted) {
+            why = "unterminated quote";
+            return false;
+        }
+        words.push_back(word);
+    }
+    return true;
+}
+
+bool valid_name(std::string_view n) {
+    if (n.empty() || n.size() > 64) return false;
+    for (char c : n)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    return n[0] != '.';
+}
+
+bool parse_number(std::string_view s, unsigned long long& v) {
+    if (s.empty() || s.size() > 15) return false;
+    v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    return true;
+}
+
+// Like parse_duration but also "0.5s" / "1.5": short waits in tests.
+bool parse_seconds(std::string_view s, double& out) {
+    long long v;
+    if (parse_duration(s, v)) {
+        out = static_cast<double>(v);
+        return true;
+    }
+    if (!s.empty() && (s.back() == 's' || s.back() == 'S')) s.remove_suffix(1);
+    std::size_t dot = s.find('.');
+    unsigned long long whole = 0, frac = 0;
+    if (dot == std::string_view::npos || !parse_number(s.substr(0, dot), whole)) return false;
+    std::string_view f = s.substr(dot + 1);
+    if (f.empty() || f.size() > 6 || !parse_number(f, frac)) return false;
+    double scale = 1;
+    for (std::size_t i = 0; i < f.size(); ++i) scale *= 10;
+    out = static_cast<double>(whole) + static_cast<double>(frac) / scale;
+    return true;
+}
+
+bool parse_bool(std::string_view s, bool& out) {
+    std::string u = upper(s);
+    if (u == "YES" || u == "TRUE" || u == "ON" || u == "1") return out = true, true;
+    if (u == "NO" || u == "FALSE" || u == "OFF" || u == "0") return out = false, true;
+    return false;
+}
+
+// Parses the FEED line's words (after "FEED NAME").
+std::optional<std::string> parse_feed_words(const std::vector<std::string>& w, FeedSpec& f) {
+    bool have_url = false, have_format = false;
+    for (std::size_t i = 2; i < w.size(); ++i) {
+        std::size_t eq = w[i].find('=');
+        std::string key = upper(w[i].substr(0, eq));
+        std::string val = eq == std::string::npos ? "" : w[i].substr(eq + 1);
+        if (eq == std::string::npos) {
+            if (key == "DISABLED") f.enabled = false;
+            else if (key == "ENABLED") f.enabled = true;
+            else return fmt::format("unknown FEED option '{}'", w[i]);
+            continue;
+        }
+        unsigned long long n;
+        long long secs;
+        if (key == "URL") {
+            std::string l = val;
+            for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (l.rfind("http://", 0) != 0 && l.rfind("https://", 0) != 0)
+                return fmt::format("URL must be http:// or https://, got '{}'", val);
+            f.url = val;
+            have_url = true;
+        } else if (key == "FORMAT") {
+            auto fmt_ = feed_format_from_name(val);
+            if (!fmt_)
+                return fmt::format("unknown FORMAT '{}' (domains, hosts, ips, ipport, maltrail, ioc)",
+                                   val);
+            f.format = *fmt_;
+            have_format = true;
+        } else if (key == "LICENSE" || key == "LICENCE") {
+            f.license = val;
+        } else if (key == "MAXAGE") {
+            if (!parse_duration(val, secs) || secs <= 0) return fmt::format("bad MAXAGE '{}'", val);
+            f.max_age = secs;
+        } else if (key == "MAXSIZE") {
+            if (!parse_size(val, f.max_size) || f.max_size == 0)
+                return fmt::format("bad MAXSIZE '{}'", val);
+        } else if (key == "MINENTRIES") {
+            if (!parse_number(val, n)) return fmt::format("bad MINENTRIES '{}'", val);
+            f.min_entries = n;
+        } else if (key == "MAXENTRIES") {
+            if (!parse_number(val, n) || n == 0) return fmt::format("bad MAXENTRIES '{}'", val);
+            f.max_entries = n;
+        } else {
+            return fmt::format("unknown FEED option '{}'", key);
+        }
+    }
+    if (!have_url) return std::string("FEED needs URL=");
+    if (!have_format) return std::string("FEED needs FORMAT=");
+    return std::nullopt;
+}
+
+std::optional<std::string> parse_global(const std::string& key, const std::string& val,
+                                        FeedConfig& c) {
+    long long secs;
+    if (key == "OUTPUT") c.output = val;
+    else if (key == "PUBLISH") c.publish = val;
+    else if (key == "SHIPPED") c.shipped.push_back(val);
+    else if (key == "ALLOWFILE") c.allow_files.push_back(val);
+    else if (key == "ALLOW") {
+        std::string why;
+        auto e = parse_ioc_entry(val, &why);
+        if (!e) return fmt::format("bad ALLOW entry '{}': {}", val, why);
+        c.allow.push_back(*e);
+    } else if (key == "RESOLVE") {
+        if (!parse_bool(val, c.resolve)) return fmt::format("RESOLVE must be yes or no, got '{}'", val);
+    } else if (key == "RESOLVEHOSTS") c.resolve_hosts = val;
+    else if (key == "RESOLVEMAXAGE") {
+        if (!parse_duration(val, secs) || secs <= 0) return fmt::format("bad RESOLVEMAXAGE '{}'", val);
+        c.resolve_max_age = secs;
+    } else if (key == "RESOLVETIMEOUT") {
+        if (!parse_seconds(val, c.resolve_timeout) || c.resolve_timeout <= 0)
+            return fmt::format("bad RESOLVETIMEOUT '{}'", val);
+    } else if (key == "CONNECTTIMEOUT") {
+        if (!parse_seconds(val, c.connect_timeout) || c.connect_timeout <= 0)
+            return fmt::format("bad CONNECTTIMEOUT '{}'", val);
+    } else if (key == "TIMEOUT") {
+        if (!parse_seconds(val, c.total_timeout) || c.total_timeout <= 0)
+            return fmt::format("bad TIMEOUT '{}'", val);
+    } else if (key == "RETRIES") {
+        unsigned long long n;
+        if (!parse_number(val, n) || n > 10) return fmt::format("RETRIES must be 0..10, got '{}'", val);
+        c.retries = static_cast<int>(n);
+    } else if (key == "BACKOFF") {
+        if (!parse_seconds(val, c.backoff)) return fmt::format("bad BACKOFF '{}'", val);
+    } else {
+        return fmt::format("unknown setting '{}'", key);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool parse_duration(std::string_view s, long long& seconds) {
+    if (s.empty()) return false;
+    long long mult = 1;
+    char last = s.back();
+    if (last == 's' || last == 'S') mult = 1;
+    else if (last == 'm' || last == 'M') mult = 60;
+    else if (last == 'h' || last == 'H') mult = 3600;
+    else if (last == 'd' || last == 'D') mult = 86400;
+    else if (last == 'w' || last == 'W') mult = 7 * 86400;
+    if (last < '0' || last > '9') s.remove_suffix(1);
+    unsigned long long v;
+    if (!parse_number(s, v) || v > 100ULL * 365 * 86400) return false;
+    seconds = static_cast<long long>(v) * mult;
+    return true;
+}
+
+bool parse_size(std::string_view s, std::size_t& bytes) {
+    if (s.empty()) return false;
+    unsigned long long mult = 1;
+    char last = s.back();
+    if (last == 'k' || last == 'K') mult = 1024;
+    else if (last == 'm' || last == 'M') mult = 1024 * 1024;
+    else if (last == 'g' || last == 'G') mult = 1024ULL * 1024 * 1024;
+    if (last < '0' || last > '9') s.remove_suffix(1);
+    unsigned long long v;
+    if (!parse_number(s, v) || v > (1ULL << 40)) return false;
+    bytes = static_cast<std::size_t>(v * mult);
+    return true;
+}
+
+bool parse_feed_config(std::string_view text, const std::string& filename, FeedConfig& out,
+                       std::string& error) {
+    FeedConfig c;
+    std::set<std::string> names;
+    std::size_t pos = 0, line_no = 0;
+    auto fail = [&](const std::string& why) {
+        error = fmt::format("{}:{}: {}", filename, line_no, why);
+        return false;
+    };
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) nl = text.size();
+        std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        std::size_t first = line.find_first_not_of(" \t");
+        if (first == std::string_view::npos || line[first] == '#') continue;
+        std::vector<std::string> words;
+        std::string why;
+        if (!split_words(line, words, why)) return fail(why);
+        if (upper(words[0]) == "FEED") {
+            if (words.size() < 2 || !valid_name(words[1]))
+                return fail("FEED needs a name of letters, digits, '-', '_' or '.'");
+            if (!names.insert(words[1]).second)
+                return fail(fmt::format("feed '{}' defined twice", words[1]));
+            FeedSpec f;
+            f.name = words[1];
+            if (auto err = parse_feed_words(words, f)) return fail(*err);
+            c.feeds.push_back(std::move(f));
+            continue;
+        }
+        if (words.size() != 1 || words[0].find('=') == std::string::npos)
+            return fail(fmt::format("expected KEY=VALUE or FEED NAME ..., got '{}'", std::string(line)));
+        std::size_t eq = words[0].find('=');
+        std::string key = upper(words[0].substr(0, eq));
+        std::string val = words[0].substr(eq + 1);
+        if (val.empty()) return fail(fmt::format("{} needs a value", key));
+        if (auto err = parse_global(key, val, c)) return fail(*err);
+    }
+    out = std::move(c);
+    return true;
+}
+
+bool load_feed_config(const std::string& path, FeedConfig& out, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = fmt::format("{}: cannot open", path);
+        return false;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    FeedConfig c;
+    if (!parse_feed_config(ss.str(), path, c, error)) return false;
+    for (const auto& f : c.allow_files)
+        if (!load_allow_file(f, c.allow, error)) return false;
+    out = std::move(c);
+    return true;
+}
+
+bool load_allow_file(const std::string& path, std::vector<FeedEntry>& out, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = fmt::format("{}: cannot open", path);
+        return false;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    ParsedFeed p = parse_feed(ss.str(), FeedFormat::Ioc);
+    if (p.bad_count > 0) {
+        error = fmt::format("{}:{}: {}", path, p.bad[0].line, p.bad[0].reason);
+        return false;
+    }
+    out.insert(out.end(), p.entries.begin(), p.entries.end());
+    return true;
+}
+
+}  // namespace mr

@@ -1,0 +1,20 @@
+// HTML escaping for text that a monitored host supplied (process names, argv, paths).
+// One function serves element text and quoted attribute values alike.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace mr {
+
+// Escapes & < > " ' and replaces control characters (newline included) with '?', so the result
+// is one line that can neither open a tag nor start a Xymon "&red" icon: '&' always becomes
+// "&amp;". Invalid UTF-8 passes through unchanged (browsers show a replacement character).
+std::string escape_html(std::string_view raw);
+
+// Percent-encodes everything but unreserved URL characters (RFC 3986), for query/path parts.
+std::string url_encode(std::string_view raw);
+
+// Cuts `s` to at most `max_bytes`, appending "..." when cut, without splitting a UTF-8 sequence.
+std::string truncate_text(std::string_view s, size_t max_bytes);
+
+}  // namespace mr

@@ -1,0 +1,63 @@
+#include "network_rules.h"
+
+#include <set>
+#include <utility>
+
+#include "rules.h"
+
+namespace mr {
+namespace {
+
+bool is_tcp(SocketProto p) { return p == SocketProto::tcp || p == SocketProto::tcp6; }
+
+// "::ffff:203.0.113.5" is an IPv4 peer seen through an IPv6 socket.
+std::string plain_addr(const std::string& a) {
+    if (a.size() > 7 && a.compare(0, 7, "::ffff:") == 0 && a.find('.') != std::string::npos)
+        return a.substr(7);
+    return a;
+}
+
+}  // namespace
+
+std::string endpoint_text(const std::string& addr, uint16_t port) {
+    std::string a = plain_addr(addr);
+    if (a.find(':') != std::string::npos) return "[" + a + "]:" + std::to_string(port);
+    return a + ":" + std::to_string(port);
+}
+
+std::map<int, NetworkHits> check_network(const Snapshot& snap, const RuleSet& rules) {
+    std::set<std::pair<uint64_t, uint16_t>> listening;
+    for (const SocketInfo& s : snap.sockets)
+        if (is_tcp(s.proto) && s.state == "LISTEN") listening.insert({s.netns, s.local_port});
+
+    std::map<int, NetworkHits> hits;
+    for (const SocketInfo& s : snap.sockets) {
+        if (!is_tcp(s.proto) || (s.state != "ESTABLISHED" && s.state != "SYN_SENT")) continue;
+        if (s.remote_port == 0 || listening.count({s.netns, s.local_port})) continue;
+        std::string listed = rules.match_pool_addr(plain_addr(s.remote_addr), s.remote_port);
+        bool port_hit = rules.miner_ports.test(s.remote_port);
+        if (listed.empty() && !port_hit) continue;
+        std::string ep = endpoint_text(s.remote_addr, s.remote_port);
+        std::string evidence = ep + " " + s.state;
+        std::vector<int> owners = s.pids;
+        if (owners.empty()) {
+            if (listed.empty()) continue;  // an unowned miner-port socket says too little
+            owners.push_back(0);
+        }
+        for (int pid : owners) {
+            NetworkHits& h = hits[pid];
+            if (!listed.empty()) {
+                add_signal(h.signals, "pool_connection", Strength::strong,
+                           evidence + " (listed: " + listed + ")");
+                if (!h.pool_listed) h.pool = ep;
+                h.pool_listed = true;
+            } else {
+                add_signal(h.signals, "miner_port", Strength::weak, evidence);
+                if (h.pool.empty()) h.pool = ep;
+            }
+        }
+    }
+    return hits;
+}
+
+}  // namespace mr

@@ -1,0 +1,88 @@
+// The heart of xymond_miningrisk, without I/O: takes channel messages, keeps per-host state,
+// applies the central policy and returns the status messages to post. The program around it
+// reads stdin and sends; the benchmark and --test drive it directly.
+#pragma once
+#include <cstdint>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "channel_reader.h"
+#include "message.h"
+#include "policy.h"
+#include "status_text.h"
+
+namespace mr {
+
+class Detector;
+
+struct WorkerOptions {
+    std::string policy_path = "/etc/xymon/miningrisk.cfg";
+    std::string rules_dir = "/usr/share/miningrisk/rules";
+    // A host counts as having miningrisk-client for this many of its cycles after a message.
+    int client_cycles = 2;
+    double policy_check_seconds = 5;   // how often the policy file's mtime is looked at
+};
+
+struct WorkerStats {
+    uint64_t miningrisk_messages = 0;
+    uint64_t agentless_messages = 0;
+    uint64_t skipped_standard = 0;   // standard messages of hosts that run miningrisk-client
+    uint64_t bad_messages = 0;
+    uint64_t statuses = 0;
+};
+
+class ServerWorker {
+public:
+    explicit ServerWorker(WorkerOptions opt);
+    ~ServerWorker();
+
+    // Loads policy and rules; problems are logged and the worker runs on defaults.
+    void init();
+    // Re-reads policy and rules (xymond's @@reload). Broken files keep the previous version.
+    void reload();
+    // Handles one message from the client channel; appends statuses to `out`.
+    // Returns false on @@shutdown.
+    bool handle(const ChannelMessage& m, std::time_t now, std::vector<std::string>& out);
+
+    // The status for a miningrisk-client message body ("client/miningrisk ..." on). Empty and
+    // `error` set when the message does not parse.
+    std::string evaluate_miningrisk(const std::string& host, const std::string& config_class,
+                                    std::string_view body, std::time_t now, std::string* error = nullptr);
+    // The agentless status for a standard client message body ("client HOST.OS CLASS" on).
+    std::string evaluate_standard(const std::string& host, const std::string& config_class, std::string_view body,
+                                  std::time_t now);
+
+    // Marks `host` as running miningrisk-client (e.g. seeded from the board at start).
+    void note_client(const std::string& host, std::time_t when, int interval_seconds);
+    // Page path of each host (hosts.cfg), for PAGE= scopes.
+    void set_host_pages(std::unordered_map<std::string, std::string> pages);
+
+    const Policy& policy() const { return policy_; }
+    const WorkerStats& stats() const { return stats_; }
+    std::string page_of(const std::string& host) const;
+
+private:
+    const EffectivePolicy& effective_for(const std::string& host, const std::string& config_class);
+    void maybe_reload_policy(std::time_t now);
+    void load_policy();
+
+    struct ClientSeen {
+        std::time_t last = 0;
+        int interval = 300;
+    };
+    WorkerOptions opt_;
+    Policy policy_;
+    std::unique_ptr<Detector> detector_;
+    bool rules_loaded_ = false;
+    std::unordered_map<std::string, ClientSeen> clients_;
+    std::unordered_map<std::string, EffectivePolicy> effective_cache_;
+    std::unordered_map<std::string, std::string> pages_;
+    std::time_t last_policy_check_ = 0;
+    WorkerStats stats_;
+};
+
+}  // namespace mr

@@ -1,0 +1,45 @@
+// The miningrisk column's status message: "status+LIFETIME HOST.miningrisk COLOR headline",
+// then an HTML evidence body (every host-supplied string escaped, no host text at a line start)
+// and NCV lines for the trend graph.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "findings.h"
+#include "policy.h"
+
+namespace mr {
+
+constexpr const char* kColumn = "miningrisk";
+
+struct StatusInput {
+    std::string host;
+    int interval_seconds = 300;     // the client cycle; lifetime = 2 cycles + 5 minutes
+    bool agentless = false;         // evidence from the stock client's [ps]/[ports] only
+    bool visibility_full = true;
+    std::vector<std::string> visibility_reasons;
+    std::string clear_reason;       // non-empty: could not look at all, colour clear
+    int procs_checked = 0;
+    int sockets_checked = 0;
+    std::string agent;              // "miningrisk-client/0.1.0"
+    std::string ioc_version;
+    std::string drilldown_base = "/xymon/miningrisk/";
+    PolicyVerdict verdict;
+};
+
+// Lifetime in minutes for a client cycle of `interval_seconds`.
+int status_lifetime_minutes(int interval_seconds);
+
+// Line 1 without the colour word, e.g. "xmrig (pid 4316, user www-data) on 1.9 cores, pool ...".
+std::string build_headline(const StatusInput& in);
+
+// The whole message, ready for `$XYMON $XYMSRV @`.
+std::string build_status_message(const StatusInput& in);
+
+// The colour the status will carry (clear when could not look, else the verdict's).
+Color status_color(const StatusInput& in);
+
+// Sum of the strengths of the signals still in force (the NCV "score").
+int verdict_score(const PolicyVerdict& v);
+
+}  // namespace mr

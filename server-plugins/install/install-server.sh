@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the miningrisk server side into Debian's Xymon layout: the worker, drop-in files
+# under tasks.d/, xymonserver.d/, graphs.d/, and the sample policy only when none exists.
+# Never edits a stock file. Usage: install-server.sh BUILD_DIR [DESTDIR]
+set -eu
+BUILD=${1:?usage: install-server.sh BUILD_DIR [DESTDIR]}
+DESTDIR=${2:-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+EXT=$DESTDIR/usr/lib/xymon/server/ext
+ETC=$DESTDIR/etc/xymon
+SHARE=$DESTDIR/usr/share/miningrisk
+
+install -d "$EXT" "$ETC/tasks.d" "$ETC/xymonserver.d" "$ETC/graphs.d" "$SHARE"
+install -m 0755 "$BUILD/server-plugins/xymond_miningrisk" "$EXT/xymond_miningrisk"
+install -m 0644 "$HERE/tasks.d/miningrisk.cfg" "$ETC/tasks.d/miningrisk.cfg"
+install -m 0644 "$HERE/xymonserver.d/miningrisk.cfg" "$ETC/xymonserver.d/miningrisk.cfg"
+install -m 0644 "$HERE/graphs.d/miningrisk.cfg" "$ETC/graphs.d/miningrisk.cfg"
+install -m 0644 "$HERE/alerts.cfg.sample" "$SHARE/alerts.cfg.sample"
+install -m 0644 "$HERE/miningrisk.cfg" "$SHARE/miningrisk.cfg.sample"
+# The policy is the admin's file: put the sample in place only the first time.
+if [ ! -e "$ETC/miningrisk.cfg" ]; then
+    install -m 0644 "$HERE/miningrisk.cfg" "$ETC/miningrisk.cfg"
+fi
+# The rules for agentless hosts come from the client install (Makefile: client-tests/share ->
+# /usr/share/miningrisk); the worker reads them from /usr/share/miningrisk/rules.

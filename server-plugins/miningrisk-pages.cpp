@@ -1,0 +1,142 @@
+// miningrisk-pages: writes the fleet overview (index.html), the wall screen (wall.html) and one
+// drill-down page per host (host-HOST.html) under Xymon's web root, from the board's miningrisk
+// column. Run every minute by tasks.d under xymoncmd, so it has xymonserver.cfg's environment.
+//
+// The board comes from `xymondboard test=^miningrisk$ fields=...`: one query gives every host's
+// full message with xymond's own escaping, whereas `xymondxboard` lets a status's first line
+// break out of its CDATA (see board.h). --board-file reads either format from a file.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "board.h"
+#include "pages_render.h"
+#include "xymon_log.h"
+#include "xymon_sender.h"
+#include "xymon_template.h"
+
+namespace {
+
+void usage() {
+    std::cerr << "usage: miningrisk-pages [--once] [--interval SEC] [--www DIR] [--templates DIR]\n"
+                 "         [--board-file FILE] [--history-dir DIR] [--hosts REGEX] [--timeout SEC]\n"
+                 "  --once          one run, then exit (the tasks.d task, INTERVAL 1m)\n"
+                 "  --interval SEC  without --once: regenerate every SEC seconds (default 60)\n"
+                 "  --www DIR       output (default $XYMONWWWDIR/miningrisk or /var/lib/xymon/www/miningrisk)\n"
+                 "  --templates DIR miningrisk_header/_footer, miningrisk_wall_*, miningrisk.css\n"
+                 "                  (default $XYMONHOME/web, else /etc/xymon/web)\n"
+                 "  --board-file F  read the board (xymondxboard XML or xymondboard pipe format) from F\n"
+                 "  --history-dir D Xymon's history files (default $XYMONHISTDIR or /var/lib/xymon/hist)\n"
+                 "  --hosts REGEX   only hosts whose name matches\n";
+}
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+void warn(const std::string& s) { mr::log_line("miningrisk-pages: " + s); }
+
+struct Options {
+    bool once = false;
+    int interval = 60;
+    double timeout = 30;
+    std::string board_file;
+    mr::PagesConfig cfg;
+};
+
+bool load_board(const Options& o, std::vector<mr::BoardEntry>& board, std::string& error) {
+    std::string text;
+    if (!o.board_file.empty()) {
+        if (access(o.board_file.c_str(), R_OK) != 0) {
+            error = "cannot read board file " + o.board_file;
+            return false;
+        }
+        text = mr::read_text_file(o.board_file);
+    } else {
+        std::string query = std::string("xymondboard test=^") + o.cfg.urls.test + "$ fields=" + mr::kPipeBoardFields;
+        if (!mr::xymon_query(query, o.timeout, text, &error)) {
+            error = "board query failed: " + error;
+            return false;
+        }
+    }
+    if (!mr::parse_board(text, board, &error)) {
+        error = (o.board_file.empty() ? "board" : o.board_file) + ": " + error;
+        return false;
+    }
+    return true;
+}
+
+int run_once(Options& o) {
+    std::vector<mr::BoardEntry> board;
+    std::string error;
+    if (!load_board(o, board, error)) {
+        // Keep the previous pages: a reader sees the last good state, not an empty fleet.
+        warn(error + "; pages left as they were");
+        return 1;
+    }
+    o.cfg.now = std::time(nullptr);
+    mr::PagesResult res;
+    if (!mr::generate_pages(board, o.cfg, res, &error, warn)) {
+        warn(error);
+        return 1;
+    }
+    mr::log_debug("miningrisk-pages: " + std::to_string(res.hosts) + " hosts, " +
+                  std::to_string(res.pages_written) + " files, " + std::to_string(res.stale_removed) +
+                  " stale pages removed");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    std::string www_root = env_or("XYMONWWWDIR", "/var/lib/xymon/www");
+    o.cfg.www_dir = www_root + "/miningrisk";
+    std::string home = env_or("XYMONHOME", "");
+    o.cfg.templates_dir = !home.empty() && access((home + "/web").c_str(), R_OK) == 0 ? home + "/web" : "/etc/xymon/web";
+    o.cfg.history_dir = env_or("XYMONHISTDIR", "/var/lib/xymon/hist");
+    o.cfg.urls.cgi = env_or("XYMONSERVERCGIURL", "/xymon-cgi");
+    o.cfg.urls.skin = env_or("XYMONSKIN", "/xymon/gifs/static");
+    o.cfg.urls.pages = env_or("XYMONSERVERWWWURL", "/xymon") + "/miningrisk";
+
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&](std::string& out) {
+            if (i + 1 >= argc) {
+                std::cerr << "miningrisk-pages: " << a << " needs a value\n";
+                std::exit(2);
+            }
+            out = argv[++i];
+        };
+        std::string v;
+        if (a == "--once") o.once = true;
+        else if (a == "--www") value(o.cfg.www_dir);
+        else if (a == "--templates") value(o.cfg.templates_dir);
+        else if (a == "--board-file") value(o.board_file);
+        else if (a == "--history-dir") value(o.cfg.history_dir);
+        else if (a == "--hosts") value(o.cfg.host_filter);
+        else if (a == "--interval") { value(v); o.interval = std::max(5, std::atoi(v.c_str())); }
+        else if (a == "--timeout") { value(v); o.timeout = std::max(1.0, std::atof(v.c_str())); }
+        else if (a == "--debug") mr::set_verbose(true);
+        else if (a == "--help" || a == "-h") { usage(); return 0; }
+        else { std::cerr << "miningrisk-pages: unknown option " << a << "\n"; usage(); return 2; }
+    }
+    mkdir(o.cfg.www_dir.c_str(), 0755);  // first run after install; harmless when it exists
+    if (access(o.cfg.www_dir.c_str(), W_OK) != 0) {
+        warn("output directory " + o.cfg.www_dir + " is missing or not writable");
+        return 1;
+    }
+    o.cfg.env = mr::environment_vars();
+    if (o.once) return run_once(o);
+    for (;;) {
+        run_once(o);
+        sleep(static_cast<unsigned>(o.interval));
+    }
+}

@@ -1,0 +1,249 @@
+// xymond_miningrisk: a xymond_channel worker on the client channel. Reads miningrisk-client
+// messages (collector id "miningrisk") and, for hosts without it, the stock client's [ps]/[ports];
+// re-scores with the central policy and posts the miningrisk column back through $XYMON $XYMSRV.
+//
+//   xymond_channel --channel=client xymond_miningrisk [--policy FILE] [--rules DIR] [--log FILE] [--debug]
+//   xymond_miningrisk --test FILE          evaluate a captured message, print the status
+//   xymond_miningrisk --show-policy HOST   print the policy that applies to HOST
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "channel_reader.h"
+#include "client_sections.h"
+#include "server_worker.h"
+#include "xymon_log.h"
+#include "xymon_sender.h"
+
+using namespace mr;
+
+namespace {
+
+constexpr size_t kBatchStatuses = 100;      // statuses per combo message
+constexpr size_t kBatchBytes = 1u << 20;
+constexpr double kSendTimeout = 30;
+
+void usage() {
+    std::cerr << "usage: xymond_miningrisk [--policy FILE] [--rules DIR] [--log FILE] [--debug]\n"
+                 "                         [--max-message BYTES] [--no-seed]\n"
+                 "       xymond_miningrisk --test FILE [--policy FILE] [--rules DIR]\n"
+                 "       xymond_miningrisk --show-policy HOST [--class CLASS] [--page PAGE] [--policy FILE]\n";
+}
+
+bool stdin_ready() {
+    pollfd p{0, POLLIN, 0};
+    return poll(&p, 1, 0) > 0;
+}
+
+// Posts the statuses, several in one combo message (blank lines separate them; our statuses
+// never contain an empty line).
+void flush(std::vector<std::string>& pending) {
+    size_t i = 0;
+    while (i < pending.size()) {
+        std::string msg;
+        size_t n = 0;
+        size_t bytes = 0;
+        while (i + n < pending.size() && n < kBatchStatuses && (n == 0 || bytes + pending[i + n].size() < kBatchBytes)) {
+            bytes += pending[i + n].size();
+            ++n;
+        }
+        if (n == 1) {
+            msg = pending[i];
+        } else {
+            msg = "combo\n";
+            for (size_t k = 0; k < n; ++k) {
+                msg += pending[i + k];
+                if (k + 1 < n) msg += "\n";
+            }
+        }
+        std::string response, error;
+        if (!send_to_xymon(msg, kSendTimeout, &response, &error))
+            log_line("sending " + std::to_string(n) + " status(es) failed: " + error);
+        else
+            log_debug("posted " + std::to_string(n) + " status(es)");
+        i += n;
+    }
+    pending.clear();
+}
+
+// Hosts whose column came from miningrisk-client before a restart keep that standing, so
+// their stock client messages do not briefly flip the column to agentless.
+void seed_from_board(ServerWorker& w) {
+    std::string resp, error;
+    if (!xymon_query("xymondboard test=^miningrisk$ fields=hostname,line1", 10, resp, &error)) {
+        log_debug("board query failed: " + error);
+        return;
+    }
+    std::istringstream in(resp);
+    std::string line;
+    std::time_t now = std::time(nullptr);
+    while (std::getline(in, line)) {
+        size_t bar = line.find('|');
+        if (bar == std::string::npos || bar == 0) continue;
+        if (line.find("(agentless)", bar) == std::string::npos) w.note_client(line.substr(0, bar), now, 300);
+    }
+}
+
+int run_test(ServerWorker& w, const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+        std::cerr << "xymond_miningrisk: cannot read " << path << "\n";
+        return 2;
+    }
+    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::time_t now = std::time(nullptr);
+    std::vector<std::string> out;
+    size_t start = text.find_first_not_of("\n");
+    if (start != std::string::npos && text.compare(start, 2, "@@") == 0) {
+        // A dump of what xymond_channel writes.
+        ChannelReader r;
+        r.feed(text);
+        r.finish();
+        ChannelMessage m;
+        while (r.next(m)) w.handle(m, now, out);
+        for (const auto& l : r.take_log()) std::cerr << l << "\n";
+    } else {
+        // A raw client message, or `clientlog HOST` output with [collector:ID] parts: the
+        // miningrisk part first, so that it wins as it does on a live server.
+        std::vector<CollectorPart> parts = split_collectors(text);
+        std::stable_sort(parts.begin(), parts.end(), [](const CollectorPart& a, const CollectorPart& b) {
+            return (a.collector_id == kCollectorId) > (b.collector_id == kCollectorId);
+        });
+        for (const auto& p : parts) {
+            size_t nl = p.text.find('\n');
+            ClientFirstLine fl = parse_client_first_line(p.text.substr(0, nl));
+            if (!fl.ok) {
+                std::cerr << "xymond_miningrisk: " << path << ": not a client message (first line '"
+                          << std::string(p.text.substr(0, std::min<size_t>(nl, 80))) << "')\n";
+                continue;
+            }
+            ChannelMessage m;
+            m.channel = "client";
+            m.host = fl.host;
+            m.fields = {std::to_string(now), "127.0.0.1", fl.host, fl.ostype, fl.config_class, fl.collector_id};
+            m.body = std::string(p.text);
+            size_t before = out.size();
+            w.handle(m, now, out);
+            if (out.size() == before && fl.collector_id == kCollectorId)
+                std::cerr << "xymond_miningrisk: " << path << ": the miningrisk message did not parse\n";
+        }
+    }
+    for (size_t i = 0; i < out.size(); ++i) std::cout << (i ? "\n" : "") << out[i];
+    return out.empty() ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    WorkerOptions opt;
+    std::string test_file, show_host, show_class, show_page, log_file;
+    size_t max_message = ChannelReader::kDefaultMaxMessage;
+    bool seed = true;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&](std::string& dst) {
+            if (i + 1 >= argc) {
+                std::cerr << "xymond_miningrisk: " << a << " needs a value\n";
+                std::exit(2);
+            }
+            dst = argv[++i];
+        };
+        // Both "--opt VALUE" and "--opt=VALUE".
+        size_t eq = a.find('=');
+        if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
+            std::string v = a.substr(eq + 1);
+            a = a.substr(0, eq);
+            std::string* dst = nullptr;
+            std::string tmp;
+            if (a == "--policy") dst = &opt.policy_path;
+            else if (a == "--rules") dst = &opt.rules_dir;
+            else if (a == "--test") dst = &test_file;
+            else if (a == "--show-policy") dst = &show_host;
+            else if (a == "--class") dst = &show_class;
+            else if (a == "--page") dst = &show_page;
+            else if (a == "--log") dst = &log_file;
+            else if (a == "--max-message") dst = &tmp;
+            else { usage(); return 2; }
+            *dst = v;
+            if (a == "--max-message") max_message = std::stoul(tmp);
+            continue;
+        }
+        if (a == "--policy") value(opt.policy_path);
+        else if (a == "--rules") value(opt.rules_dir);
+        else if (a == "--test") value(test_file);
+        else if (a == "--show-policy") value(show_host);
+        else if (a == "--class") value(show_class);
+        else if (a == "--page") value(show_page);
+        else if (a == "--log") value(log_file);
+        else if (a == "--max-message") { std::string v; value(v); max_message = std::stoul(v); }
+        else if (a == "--no-seed") seed = false;
+        else if (a == "--debug") set_verbose(true);
+        else if (a == "--help" || a == "-h") { usage(); return 0; }
+        else { usage(); return 2; }
+    }
+    if (!log_file.empty() && !std::freopen(log_file.c_str(), "a", stderr))
+        std::cerr << "xymond_miningrisk: cannot open log " << log_file << ": " << std::strerror(errno) << "\n";
+
+    if (!show_host.empty()) {
+        Policy p;
+        std::string error;
+        if (!p.load_file(opt.policy_path, error)) {
+            std::cerr << error << "\n";
+            return 1;
+        }
+        std::cout << "policy file " << opt.policy_path << "\n" << p.describe(show_host, show_class, show_page);
+        return 0;
+    }
+
+    ServerWorker worker(opt);
+    worker.init();
+    if (!test_file.empty()) return run_test(worker, test_file);
+
+    log_line("xymond_miningrisk started (policy " + opt.policy_path + ", rules " + opt.rules_dir + ")");
+    if (seed) seed_from_board(worker);
+    ChannelReader reader(max_message);
+    std::vector<std::string> pending;
+    std::vector<char> buf(256 * 1024);
+    ChannelMessage msg;
+    bool running = true;
+    while (running) {
+        ssize_t n = read(0, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            reader.finish();
+            running = false;
+        } else {
+            reader.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
+        }
+        for (const auto& l : reader.take_log()) log_line(l);
+        while (reader.next(msg)) {
+            if (msg.channel == "logrotate" && !log_file.empty()) {
+                std::freopen(log_file.c_str(), "a", stderr);
+                continue;
+            }
+            log_debug("message " + msg.channel + "#" + std::to_string(msg.seq) + " from " + msg.host);
+            if (!worker.handle(msg, std::time(nullptr), pending)) {
+                log_line("shutdown requested by xymond");
+                running = false;
+                break;
+            }
+            if (pending.size() >= kBatchStatuses) flush(pending);
+        }
+        if (!pending.empty() && (!running || !stdin_ready())) flush(pending);
+    }
+    const WorkerStats& s = worker.stats();
+    log_line("xymond_miningrisk exiting: " + std::to_string(s.miningrisk_messages) + " miningrisk, " +
+             std::to_string(s.agentless_messages) + " agentless, " + std::to_string(s.bad_messages) + " bad messages, " +
+             std::to_string(s.statuses) + " statuses");
+    return 0;
+}

@@ -1,0 +1,54 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "feed_resolve.h"
+
+using namespace mr;
+
+TEST_CASE("feed: the system resolver answers for localhost within its timeout") {
+    std::string err;
+    auto addrs = system_resolver()("localhost", 5.0, &err);
+    REQUIRE_MESSAGE(!addrs.empty(), err);
+    bool loopback = false;
+    for (const auto& a : addrs) loopback = loopback || a == "127.0.0.1" || a == "::1";
+    CHECK(loopback);
+}
+
+TEST_CASE("feed: resolved addresses keep their age and expire") {
+    char tmpl[] = "/tmp/mr-feed-hosts-XXXXXX";
+    int fd = mkstemp(tmpl);
+    close(fd);
+    std::ofstream(tmpl) << "# test data, never the network\n203.0.113.10 pool.example.test\n"
+                           "2001:db8::10 pool.example.test xmr.example.test\n";
+    Resolver r = hosts_file_resolver(tmpl);
+    ResolveState st;
+    ResolveSummary s1 = update_resolved(st, {"pool.example.test", "gone.example.test"}, r, 1.0, 1000, 3600);
+    CHECK(s1.resolved == 1);
+    CHECK(s1.failed == 1);
+    REQUIRE(st.items.size() == 2);
+    CHECK(st.items[0].first_seen == 1000);
+
+    // Later the pool moves: the old addresses keep first_seen, then age out.
+    ResolveSummary s2 = update_resolved(st, {"xmr.example.test"}, r, 1.0, 2000, 3600);
+    CHECK(s2.resolved == 1);
+    CHECK(st.items.size() == 3);
+    ResolveSummary s3 = update_resolved(st, {"xmr.example.test"}, r, 1.0, 6000, 3600);
+    CHECK(s3.expired == 2);
+    REQUIRE(st.items.size() == 1);
+    CHECK(st.items[0].domain == "xmr.example.test");
+    CHECK(st.items[0].first_seen == 2000);
+    CHECK(st.items[0].last_seen == 6000);
+
+    std::string path = std::string(tmpl) + ".state", err;
+    REQUIRE(save_resolve_state(path, st, err));
+    ResolveState back;
+    REQUIRE(load_resolve_state(path, back, err));
+    CHECK(back.items.size() == 1);
+    CHECK(resolved_entries(back)[0].text == "2001:db8::10");
+    unlink(path.c_str());
+    unlink(tmpl);
+}

@@ -1,0 +1,129 @@
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "atomic_file.h"
+#include "pages_render.h"
+
+using namespace mr;
+
+namespace {
+BoardEntry entry(const std::string& host, const std::string& color, const std::string& line1,
+                 const std::string& body) {
+    BoardEntry e;
+    e.host = host;
+    e.test = "miningrisk";
+    e.color = color;
+    e.lastchange = 1795733142;
+    e.logtime = 1795733142;
+    e.line1 = line1;
+    e.message = color + " " + line1 + "\n" + body;
+    return e;
+}
+std::string slurp(const std::string& p) { return read_text_file(p); }
+}  // namespace
+
+TEST_CASE("pages_render: hostile headlines are text on every page") {
+    const std::time_t now = 1795733200;
+    auto xss = entry("h1", "red", "<img src=x onerror=alert(1)> on 3.0 cores", "<script>alert(2)</script>");
+    auto amp = entry("h2", "yellow", "&red on 0.5 cores", "&red <b>b</b>");
+    std::vector<HostRow> rows = {make_row(xss, now), make_row(amp, now)};
+    FleetSummary s = summarize(rows);
+    PageUrls urls;
+    for (const std::string& html : {render_fleet_body(rows, s, now, urls), render_wall_body(rows, s, now, urls),
+                                    render_host_body(rows[0], xss, {}, now, urls),
+                                    render_host_body(rows[1], amp, {}, now, urls)}) {
+        CHECK(html.find("<img src=x") == std::string::npos);
+        CHECK(html.find("<script") == std::string::npos);
+        bool shown_as_text = html.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos ||
+                             html.find("&amp;red") != std::string::npos;
+        CHECK(shown_as_text);
+    }
+    std::string wall = render_wall_body(rows, s, now, urls);
+    CHECK(wall.find("On-call paged: see alerts.cfg") != std::string::npos);
+    CHECK(wall.find("/xymon/miningrisk/host-h1.html") != std::string::npos);
+    CHECK(wall.find("All clear") == std::string::npos);
+}
+
+TEST_CASE("pages_render: all-clear wall and fleet pages") {
+    const std::time_t now = 1795733200;
+    std::vector<HostRow> rows = {make_row(entry("g1", "green", "no miner found", ""), now),
+                                 make_row(entry("g2", "green", "no miner found", ""), now)};
+    FleetSummary s = summarize(rows);
+    PageUrls urls;
+    CHECK(render_wall_body(rows, s, now, urls).find("All clear") != std::string::npos);
+    CHECK(render_wall_body(rows, s, now, urls).find("2 hosts watched") != std::string::npos);
+    CHECK(render_fleet_body(rows, s, now, urls).find("All clear: 2 hosts watched") != std::string::npos);
+}
+
+TEST_CASE("pages_render: host page links to Xymon's status, history and graph") {
+    PageUrls urls;
+    auto e = entry("web01", "red", "xmrig", "x");
+    std::string html = render_host_body(make_row(e, 1795733200), e, {{1795733142, "red", -1}}, 1795733200, urls);
+    CHECK(html.find("/xymon-cgi/svcstatus.sh?HOST=web01&amp;SERVICE=miningrisk") != std::string::npos);
+    CHECK(html.find("/xymon-cgi/history.sh?HISTFILE=web01.miningrisk") != std::string::npos);
+    CHECK(html.find("/xymon-cgi/showgraph.sh?host=web01&amp;service=miningrisk&amp;graph=hourly&amp;action=view") !=
+          std::string::npos);
+    CHECK(html.find("still red") != std::string::npos);
+}
+
+TEST_CASE("pages_render: generate_pages writes every page and removes stale ones") {
+    char tmpl[] = "/tmp/mr-pages-test.XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    std::string dir = tmpl;
+    std::string tpl = dir + "/tpl", www = dir + "/www";
+    mkdir(tpl.c_str(), 0755);
+    mkdir(www.c_str(), 0755);
+    REQUIRE(write_file_atomic(tpl + "/miningrisk_header", "<html><body class=\"&XYMWEBBACKGROUND\">", nullptr));
+    REQUIRE(write_file_atomic(tpl + "/miningrisk_footer", "</body></html>", nullptr));
+    REQUIRE(write_file_atomic(www + "/host-gone.html", "old", nullptr));
+    PagesConfig cfg;
+    cfg.www_dir = www;
+    cfg.templates_dir = tpl;
+    cfg.now = 1795733200;
+    std::vector<BoardEntry> b = {entry("r1", "red", "xmrig", "x"), entry("g1", "green", "ok", ""),
+                                 entry("../evil", "red", "x", "")};
+    PagesResult res;
+    std::string err;
+    REQUIRE(generate_pages(b, cfg, res, &err));
+    CHECK(res.hosts == 2);
+    CHECK(res.hosts_skipped == 1);
+    CHECK(res.stale_removed == 1);
+    CHECK(access((www + "/host-gone.html").c_str(), F_OK) != 0);
+    std::string index = slurp(www + "/index.html");
+    CHECK(index.rfind("<html><body class=\"red\">", 0) == 0);
+    bool red_first = index.find("r1") < index.find("g1");
+    CHECK(red_first);
+    CHECK(slurp(www + "/host-r1.html").find("xmrig") != std::string::npos);
+    CHECK(slurp(www + "/wall.html").find("http-equiv=\"refresh\"") != std::string::npos);
+
+    cfg.host_filter = "^g";
+    REQUIRE(generate_pages(b, cfg, res, &err));
+    CHECK(slurp(www + "/index.html").find("All clear: 1 host watched") != std::string::npos);
+    cfg.host_filter = "([";
+    CHECK_FALSE(generate_pages(b, cfg, res, &err));
+    CHECK(err.find("bad host filter") != std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("pages_render: atomic write replaces content and leaves no temp file") {
+    char tmpl[] = "/tmp/mr-atomic-test.XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    std::string f = std::string(tmpl) + "/page.html";
+    REQUIRE(write_file_atomic(f, "one", nullptr));
+    REQUIRE(write_file_atomic(f, "two", nullptr, 0644, false));
+    CHECK(slurp(f) == "two");
+    struct stat st {};
+    REQUIRE(stat(f.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0644);
+    std::string err;
+    CHECK_FALSE(write_file_atomic(std::string(tmpl) + "/missing/x.html", "x", &err));
+    CHECK(err.find("missing") != std::string::npos);
+    std::system(("rm -rf " + std::string(tmpl)).c_str());
+}
