@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -212,6 +213,7 @@ int main(int argc, char** argv) {
     std::string tmpdir = env("XYMONTMP", "/tmp");
     mr::ClientConfig cfg = load_config(o, tmpdir);
     double timeout = o.timeout > 0 ? o.timeout : cfg.timeout;
+    const auto started = std::chrono::steady_clock::now();
     signal(SIGALRM, on_deadline);
     alarm(static_cast<unsigned>(timeout + 0.999));
 
@@ -270,7 +272,9 @@ int main(int argc, char** argv) {
         return 0;
     }
     std::string response;
-    if (!mr::send_to_xymon(msg, std::max(1.0, timeout - 1), &response, &err)) {
+    // Sending gets what is left of the deadline, less a margin to log a failure before SIGALRM.
+    double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!mr::send_to_xymon(msg, std::max(0.5, timeout - spent - 0.5), &response, &err)) {
         mr::log_line("send failed: " + err);
         return 1;
     }

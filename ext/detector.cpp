@@ -102,6 +102,18 @@ Finding make_finding(const ProcessInfo& p) {
     return f;
 }
 
+// Signals that are common on healthy hosts (any busy compressor pegs a thread, Debian's
+// alternatives rename compilers, people run tools from /tmp). They add weight to other evidence
+// but never make a finding alone: a wall screen that is yellow for every busy host is ignored.
+bool only_corroborating(const std::vector<Signal>& signals) {
+    static const char* const kCorroborating[] = {"thread_pegged", "name_mismatch", "exe_in_tempdir"};
+    for (const Signal& s : signals)
+        if (std::none_of(std::begin(kCorroborating), std::end(kCorroborating),
+                         [&](const char* id) { return s.id == id; }))
+            return false;
+    return true;
+}
+
 }  // namespace
 
 std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions& opt) const {
@@ -137,7 +149,7 @@ std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions&
             if (marker_signal(r, rules.binary_markers, s)) add_signal(signals, s.id, s.strength, s.evidence);
             sha = r.sha256;
         }
-        if (signals.empty()) continue;
+        if (only_corroborating(signals)) continue;
         Finding f = make_finding(p);
         f.sha256 = sha;
         f.pool = pool;

@@ -77,8 +77,10 @@ syn=$(SIM_NETNS=$NS sim_miner --rename syncd -o 203.0.113.2:14444 -u sim-syn "${
 # 12. a dropper with a base64-encoded stratum URL on its command line
 B64=$(printf 'stratum+tcp://pool.example.net:3333' | base64 -w0)
 b64=$(_sim_spawn perl -e 'sleep 150' -- "$B64")
-# 13. LD_PRELOAD of a library in a hidden temp dir (the ld.so error about the missing file is harmless)
-pre=$(_sim_spawn env LD_PRELOAD="$HIDE/libprocesshider.so" sleep 150)
+# 13. LD_PRELOAD of a library in a hidden temp dir, on a process using some CPU (the client reads
+# the environment of busy or odd processes only); the ld.so error about the missing file is harmless
+pre=$(_sim_spawn env LD_PRELOAD="$HIDE/libprocesshider.so" perl -MTime::HiRes=time,sleep \
+    -e 'my $end = time + 150; while (time < $end) { my $t = time + 0.02; 1 while time < $t; sleep 0.03 }')
 
 # --- wait until they are all where the case needs them
 ready=1
@@ -90,7 +92,12 @@ check "every simulated miner is connected to its pool" test $ready = 1
 check "the unreachable-pool miner is in SYN-SENT" \
     wait_until 10 eval "ip netns exec $NS ss -tnpH state syn-sent | grep -q 'pid=$syn,'"
 check "the deleted binary is gone from disk" test ! -e "$PLAIN_DIR/netlogd"
-sleep 1   # a full CPU sample of running miners
+# The simulator gives up a connect after 3 s and retries 1 s later, so a SYN_SENT socket exists
+# 3 s out of 4: start the scan (sockets are read ~1.6 s in) right after a fresh attempt.
+syn_port() { ip netns exec "$NS" ss -tnpH state syn-sent 2>/dev/null | awk -v p="pid=$syn," 'index($0, p) { print $3; exit }'; }
+first=$(syn_port)
+fresh_syn() { local now; now=$(syn_port); [ -n "$now" ] && [ "$now" != "$first" ]; }
+for _ in $(seq 1 60); do fresh_syn && break; sleep 0.1; done   # 0.1 s steps: the window is short
 
 mr_scan --rules "$RULES"
 rc=$?
@@ -148,7 +155,7 @@ check_contains "SYN_SENT: evidence says so" "$(signal_evidence "$syn" pool_conne
 expect_finding "base64 stratum URL on argv" "$b64" red stratum_url_base64
 check_contains "base64: evidence shows the decoded URL" "$(signal_evidence "$b64" stratum_url_base64)" "stratum+tcp://pool.example.net:3333"
 # 13
-expect_finding "LD_PRELOAD from a hidden temp dir" "$pre" yellow ld_preload_env
+expect_finding "LD_PRELOAD from a hidden temp dir (busy process)" "$pre" yellow ld_preload_env
 check_contains "LD_PRELOAD: evidence names the library" "$(signal_evidence "$pre" ld_preload_env)" "$HIDE/libprocesshider.so"
 
 # --- 14. /etc/ld.so.preload: only inside a private mount namespace, over an overlay of /etc, so

@@ -230,6 +230,35 @@ TEST_CASE("rules: detector — benign busy work is never red") {
     CHECK_FALSE(finding_for(fs, 106));
     CHECK_FALSE(finding_for(fs, 107));
     CHECK(mr::overall_color(fs, true) != Color::red);
+    // A busy known binary whose thread pegs a core is not a finding at all (the host stays green).
+    for (int pid : {100, 101, 102, 103, 104, 108}) {
+        CAPTURE(pid);
+        CHECK_FALSE(finding_for(fs, pid));
+    }
+}
+
+TEST_CASE("rules: detector — common weak signals only corroborate, never stand alone") {
+    mr::Detector d = mr_test::shipped_detector();
+    mr::Snapshot s;
+    mr::ProcessInfo gcc = proc(200, "gcc", {"gcc", "-O2", "-c", "a.c"});
+    gcc.exe = "/usr/bin/x86_64-linux-gnu-gcc-12";  // Debian's alternatives: comm and exe differ
+    gcc.cores = 1.0;
+    gcc.max_thread_cores = 1.0;
+    mr::ProcessInfo tool = proc(201, "helper");
+    tool.exe = "/tmp/build/helper";  // idle, run from /tmp
+    mr::ProcessInfo hog = proc(202, "helper2");
+    hog.exe = "/tmp/build/helper2";
+    hog.cores = 1.0;  // but this one burns a core from /tmp: tempdir_cpu_hog
+    hog.max_thread_cores = 1.0;
+    s.procs = {gcc, tool, hog};
+    auto fs = d.detect(s, no_scan());
+    CHECK_FALSE(finding_for(fs, 200));
+    CHECK_FALSE(finding_for(fs, 201));
+    const mr::Finding* f = finding_for(fs, 202);
+    REQUIRE(f);
+    CHECK(f->color == Color::yellow);
+    CHECK(has_signal(f->signals, "tempdir_cpu_hog"));
+    CHECK(has_signal(f->signals, "exe_in_tempdir"));  // kept as evidence beside the real signal
 }
 
 TEST_CASE("rules: detector — agentless snapshots work without binaries or threads") {
