@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "collector.h"
 #include "detect.h"
 #include "message.h"
+#include "server_worker.h"
 #include "xymon_log.h"
 #include "xymon_sender.h"
 
@@ -38,6 +40,7 @@ const char* kUsage =
     "  --timeout SECONDS  the whole run's deadline; sending is killed after it (default 30)\n"
     "  --host NAME        Xymon host name (default $MACHINEDOTS, $MACHINE, or hostname)\n"
     "  --no-fetch         do not fetch the server's pool list (use the cached copy)\n"
+    "  --standalone       post the finished miningrisk status (no server plugin needed)\n"
     "  --verbose          log what it does on stderr\n"
     "  --version, --help\n"
     "Environment (from xymonlaunch): XYMON, XYMSRV, MACHINE, MACHINEDOTS, XYMONTMP.\n";
@@ -54,6 +57,7 @@ struct Options {
     std::string host;
     bool verbose = false;
     bool no_fetch = false;
+    bool standalone = false;
 };
 
 std::string env(const char* name, const std::string& fallback = "") {
@@ -192,6 +196,7 @@ bool parse_args(int argc, char** argv, Options& o) {
         else if (a == "--dry-run") o.dry_run = true;
         else if (a == "--verbose") o.verbose = true;
         else if (a == "--no-fetch") o.no_fetch = true;
+        else if (a == "--standalone") o.standalone = true;
         else if (a == "--config") { if (!value(o.config_file)) return false; o.config_given = true; }
         else if (a == "--proc-root") { if (!value(o.proc_root)) return false; }
         else if (a == "--rules") { if (!value(o.rules_dir)) return false; }
@@ -267,6 +272,19 @@ int main(int argc, char** argv) {
     mr::ClientReport wire = r;
     wire.host = wire_host(r.host);
     std::string msg = mr::build_client_message(wire);
+    if (o.standalone || cfg.standalone) {
+        // Score here with the server's code and default policy, and post the column itself.
+        mr::WorkerOptions wopt;
+        wopt.policy_path = "/etc/xymon/miningrisk.cfg";  // used when present (e.g. on the server)
+        wopt.rules_dir = rules_dir;
+        mr::ServerWorker worker(wopt);
+        worker.init();
+        msg = worker.evaluate_miningrisk(r.host, "linux", msg, std::time(nullptr), &err);
+        if (msg.empty()) {
+            mr::log_line("standalone: cannot build the status: " + err);
+            return 1;
+        }
+    }
     if (o.dry_run) {
         std::cout << msg;
         return 0;

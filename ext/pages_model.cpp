@@ -64,7 +64,7 @@ HostRow make_row(const BoardEntry& e, std::time_t now) {
     r.acked = e.acktime > now;
     r.ackmsg = e.ackmsg;
     double v;
-    if (ncv_value(e.message, "suspect_cores", v)) r.cores = v;
+    if (ncv_value(e.message, "suspectcores", v)) r.cores = v;
     else r.cores = cores_from_headline(e.line1);
     if (ncv_value(e.message, "score", v)) r.score = static_cast<int>(v);
     if (ncv_value(e.message, "findings", v)) r.findings = static_cast<int>(v);

@@ -15,7 +15,7 @@ struct HostRow {
     std::string headline;     // line 1 without the colour word
     std::string process;      // top suspect, e.g. "xmrig (pid 4316, user www-data)"; "" if none
     std::string pool;         // "203.0.113.5:3333" or ""
-    double cores = -1;        // suspect_cores NCV, else "on N cores" in the headline; -1 unknown
+    double cores = -1;        // suspectcores NCV, else "on N cores" in the headline; -1 unknown
     int score = -1;
     int findings = -1;
     std::time_t since = 0;    // lastchange

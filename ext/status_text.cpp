@@ -217,15 +217,15 @@ std::string build_status_message(const StatusInput& in) {
     if (!in.ioc_version.empty()) o += "; IOC list " + esc(in.ioc_version, 80);
     o += fmt::format("; client cycle {} s.</p>\n", in.interval_seconds);
     o += "<!-- ncv_skipend -->\n";
-    double suspect_cores = 0;
+    double suspectcores = 0;
     int n_active = 0, pools = 0;
     for (const auto& f : v.findings) {
         if (!active(f)) continue;
         ++n_active;
-        if (f.pid > 0 && std::isfinite(f.cores)) suspect_cores += f.cores;
+        if (f.pid > 0 && std::isfinite(f.cores)) suspectcores += f.cores;
         if (!f.pool.empty() || has_signal(f, "pool_connection")) ++pools;
     }
-    o += fmt::format("suspect_cores : {:.2f}\nscore : {}\nfindings : {}\npool_connections : {}\n", suspect_cores,
+    o += fmt::format("suspectcores : {:.2f}\nscore : {}\nfindings : {}\npoolconns : {}\n", suspectcores,
                      verdict_score(v), n_active, pools);
     return o;
 }

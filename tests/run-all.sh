@@ -58,8 +58,9 @@ if [ "$need_xymon" -eq 1 ]; then
     # The end-to-end suites test the installed programs against the real server.
     make -s install BUILD="$BUILD" >"$ARTIFACTS/install.log" 2>&1 || { echo "make install failed"; cat "$ARTIFACTS/install.log"; }
     source tests/lib/xymon.sh
+    # A restart, not a reload: xymond_rrd reads TEST2RRD (our graph) only when it starts.
+    xymon_down
     xymon_up
-    xymon_reload
 fi
 
 for s in "${suites[@]}"; do

@@ -25,3 +25,22 @@ if [ ! -e "$ETC/miningrisk.cfg" ]; then
 fi
 # The rules for agentless hosts come from the client install (Makefile: client-tests/share ->
 # /usr/share/miningrisk); the worker reads them from /usr/share/miningrisk/rules.
+
+# The IOC feed updater: task, sample config (feeds disabled), state dirs, and the stub Xymon
+# serves to clients as `config miningrisk-pools.cfg` (xymond serves only regular *.cfg files in
+# /etc/xymon; the updater, running as xymon, rewrites only the included list).
+install -m 0755 "$BUILD/server-plugins/miningrisk-feed" "$EXT/miningrisk-feed"
+install -m 0644 "$HERE/tasks.d/miningrisk-feed.cfg" "$ETC/tasks.d/miningrisk-feed.cfg"
+install -m 0644 "$HERE/miningrisk-feed.cfg.sample" "$SHARE/miningrisk-feed.cfg.sample"
+[ -e "$ETC/miningrisk-feed.cfg" ] || install -m 0644 "$HERE/miningrisk-feed.cfg.sample" "$ETC/miningrisk-feed.cfg"
+install -d "$DESTDIR/var/lib/xymon/miningrisk/feeds"
+[ -e "$ETC/miningrisk-pools.cfg" ] || echo "include /var/lib/xymon/miningrisk/pools.txt" >"$ETC/miningrisk-pools.cfg"
+# The pages: generator, task, templates, output directory.
+install -m 0755 "$BUILD/server-plugins/miningrisk-pages" "$EXT/miningrisk-pages"
+install -m 0644 "$HERE/tasks.d/miningrisk-pages.cfg" "$ETC/tasks.d/miningrisk-pages.cfg"
+install -d "$ETC/web" "$DESTDIR/var/lib/xymon/www/miningrisk"
+for t in "$ROOT"/web-templates/*; do install -m 0644 "$t" "$ETC/web/"; done
+
+if [ -z "$DESTDIR" ] && id xymon >/dev/null 2>&1; then
+    chown -R xymon:xymon /var/lib/xymon/miningrisk /var/lib/xymon/www/miningrisk
+fi

@@ -30,7 +30,7 @@ static std::string synthetic_board(int hosts) {
              "<ValidTime>Thu Nov 26 23:15:42 2026</ValidTime><AckTime>N/A</AckTime><Message><![CDATA[" + line1 +
              "\n<!-- ncv_skipstart -->\n<table><tr><th>pid</th><th>process</th><th>signal</th></tr>"
              "<tr><td>4316</td><td>xmrig</td><td>pool_connection 203.0.113.5:3333</td></tr></table>\n"
-             "<!-- ncv_skipend -->\nsuspect_cores : 1.9\nscore : 3\nfindings : 1\npool_connections : 1]]>"
+             "<!-- ncv_skipend -->\nsuspectcores : 1.9\nscore : 3\nfindings : 1\npoolconns : 1]]>"
              "</Message></ServerStatus>\n";
     }
     return x + "</StatusBoard>\n";

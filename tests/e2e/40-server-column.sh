@@ -71,7 +71,7 @@ check_contains "line 1 names process, pid, user, cores and pool" "$l1" "red xmri
 b=$(body $H_MAIN)
 check_contains "the status carries the evidence table" "$b" '<table class="miningrisk-finding"'
 check_contains "the status links the drill-down page" "$b" "/xymon/miningrisk/host-$H_MAIN.html"
-check_contains "the NCV values follow the HTML" "$b" "suspect_cores : 1.92"
+check_contains "the NCV values follow the HTML" "$b" "suspectcores : 1.92"
 check "the worker runs as user xymon under xymond_channel" bash -c "pgrep -u xymon -f '^$WORKER' >/dev/null || pgrep -u xymon -x xymond_miningrisk >/dev/null"
 validtime=$(xq "xymondboard host=^$H_MAIN\$ test=^miningrisk\$ fields=logtime,validtime" | head -1)
 lifetime=$(( ${validtime#*|} - ${validtime%|*} ))

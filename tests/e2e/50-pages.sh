@@ -18,7 +18,7 @@ web_up || { not_ok "private apache starts on 127.0.0.1:$MR_WEB_PORT"; finish; ex
 for h in pg-red-old pg-red-new pg-yellow pg-green1 pg-green2 pg-xss pg-amp; do xymon_add_host "$h"; done
 
 body() {  # evidence table + NCV lines, like the worker's
-    printf '<!-- ncv_skipstart -->\n<table><tr><th>pid</th><th>process</th><th>signal</th></tr><tr><td>%s</td><td>%s</td><td>%s</td></tr></table>\n<!-- ncv_skipend -->\nsuspect_cores : %s\nscore : 3\nfindings : 1\npool_connections : 1' "$@"
+    printf '<!-- ncv_skipstart -->\n<table><tr><th>pid</th><th>process</th><th>signal</th></tr><tr><td>%s</td><td>%s</td><td>%s</td></tr></table>\n<!-- ncv_skipend -->\nsuspectcores : %s\nscore : 3\nfindings : 1\npoolconns : 1' "$@"
 }
 xq "status+30 pg-red-old.miningrisk red xmrig (pid 4316, user www-data) on 1.9 cores, pool 203.0.113.5:3333
 $(body 4316 xmrig 'pool_connection 203.0.113.5:3333' 1.9)"
@@ -26,15 +26,15 @@ sleep 2   # pg-red-old has been red longer than pg-red-new
 xq "status+30 pg-red-new.miningrisk red minerd (pid 77, user nobody) on 0.9 cores, pool 198.51.100.7:4444
 $(body 77 minerd 'pool_connection 198.51.100.7:4444' 0.9)"
 xq "status+30 pg-yellow.miningrisk yellow kworkerds (pid 900, user nobody) on 0.8 cores
-suspect_cores : 0.8"
+suspectcores : 0.8"
 xq "status+30 pg-green1.miningrisk green no miner found (123 processes, 45 sockets checked)
-suspect_cores : 0"
+suspectcores : 0"
 xq "status+30 pg-green2.miningrisk green no miner found (99 processes, 12 sockets checked)
-suspect_cores : 0"
+suspectcores : 0"
 xq "status+30 pg-xss.miningrisk yellow <img src=x onerror=alert(1)> (pid 66, user root) on 0.3 cores
 $(body 66 '&lt;img src=x onerror=alert(1)&gt;' cpu 0.3)"
 xq "status+30 pg-amp.miningrisk yellow &red (pid 67, user root) on 0.2 cores
-suspect_cores : 0.2"
+suspectcores : 0.2"
 wait_until 10 bash -c "[ \"\$($XYMON 127.0.0.1 'xymondboard host=^pg-(amp|xss|red-new)\$ test=^miningrisk\$ fields=color' | wc -l)\" -eq 3 ]"
 
 # xymoncmd expands "$NAME" in its arguments, so the host regexes end with \b, not $.

@@ -7,8 +7,9 @@ cd "$ROOT"
 BUILD=${BUILD:-build}
 source tests/lib/xymon.sh
 make -s install BUILD="$BUILD"
+# A restart, not a reload: xymond_rrd reads TEST2RRD (the trend graph) only when it starts.
+xymon_down
 xymon_up
-xymon_reload
 HOST=$(hostname)
 xymon_add_host "$HOST"
 echo "Running miningrisk-client once as user xymon (as xymonlaunch would)..."

@@ -59,12 +59,12 @@ TEST_CASE("board: xymondxlog XML carries the full message and the ack") {
 <AckMsg>Investigating miner</AckMsg><DisMsg>N/A</DisMsg>
 <Message><![CDATA[red xmrig on 1.9 cores
 <table><tr><td>x</td></tr></table>
-suspect_cores : 1.9]]></Message></ServerStatus>)";
+suspectcores : 1.9]]></Message></ServerStatus>)";
     std::vector<BoardEntry> b;
     REQUIRE(parse_xml_board(xml, b, nullptr));
     REQUIRE(b.size() == 1);
     CHECK(b[0].line1 == "xmrig on 1.9 cores");
-    CHECK(b[0].message.find("suspect_cores : 1.9") != std::string::npos);
+    CHECK(b[0].message.find("suspectcores : 1.9") != std::string::npos);
     CHECK(b[0].message.rfind("red xmrig", 0) == 0);
     CHECK(b[0].ackmsg == "Investigating miner");
     CHECK(b[0].acktime > b[0].lastchange);
@@ -120,7 +120,7 @@ TEST_CASE("board: XML with entities or a DTD expands nothing") {
 TEST_CASE("board: pipe format with xymond's escaping, raw pipes in the ack message") {
     std::string text =
         "h1|miningrisk|red|1795733142|1795733150|1795734950|1795736000|"
-        "status+30 h1.miningrisk red xmrig a\\pb on 1.9 cores\\n<table></table>\\nsuspect_cores : 1.9|"
+        "status+30 h1.miningrisk red xmrig a\\pb on 1.9 cores\\n<table></table>\\nsuspectcores : 1.9|"
         "looking | at it\n"
         "h2|miningrisk|green|1795733000|1795733000|1795734800|0|status h2.miningrisk green ok|\n";
     std::vector<BoardEntry> b;
@@ -128,7 +128,7 @@ TEST_CASE("board: pipe format with xymond's escaping, raw pipes in the ack messa
     REQUIRE(parse_pipe_board(text, b, &err));
     REQUIRE(b.size() == 2);
     CHECK(b[0].line1 == "xmrig a|b on 1.9 cores");
-    CHECK(b[0].message == "red xmrig a|b on 1.9 cores\n<table></table>\nsuspect_cores : 1.9");
+    CHECK(b[0].message == "red xmrig a|b on 1.9 cores\n<table></table>\nsuspectcores : 1.9");
     CHECK(b[0].ackmsg == "looking | at it");
     CHECK(b[0].acktime == 1795736000);
     CHECK(b[0].lastchange == 1795733142);

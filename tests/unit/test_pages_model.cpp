@@ -47,7 +47,7 @@ TEST_CASE("pages_model: worst first, longest in trouble first, then most cores")
 
 TEST_CASE("pages_model: headline fields and NCV values") {
     auto r = make_row(entry("h", "red", kNow - 60, "xmrig (pid 4316, user www-data) on 1.9 cores, pool 203.0.113.5:3333",
-                            "<table></table>\nsuspect_cores : 2.25\nscore : 3\nfindings : 1"),
+                            "<table></table>\nsuspectcores : 2.25\nscore : 3\nfindings : 1"),
                       kNow);
     CHECK(r.process == "xmrig (pid 4316, user www-data)");
     CHECK(r.pool == "203.0.113.5:3333");
@@ -61,7 +61,7 @@ TEST_CASE("pages_model: headline fields and NCV values") {
     auto y = make_row(entry("y", "yellow", kNow, "kworkerds on 0.8 cores"), kNow);
     CHECK(y.cores == doctest::Approx(0.8));
     double v = 0;
-    CHECK_FALSE(ncv_value("suspect_cores_total : 5", "suspect_cores", v));
+    CHECK_FALSE(ncv_value("suspectcorestotal : 5", "suspectcores", v));
     CHECK_FALSE(ncv_value("score : nan", "score", v));
 }
 

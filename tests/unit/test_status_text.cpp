@@ -72,15 +72,15 @@ TEST_CASE("status text: red headline names process, pid, user, cores and pool") 
     std::string msg = build_status_message(in);
     std::string first = msg.substr(0, msg.find('\n'));
     CHECK(first == "status+15 web01.example.com.miningrisk red xmrig (pid 4316, user www-data) on 1.9 cores, pool 203.0.113.5:3333");
-    CHECK(msg.find("suspect_cores : 1.92\n") != std::string::npos);
+    CHECK(msg.find("suspectcores : 1.92\n") != std::string::npos);
     CHECK(msg.find("score : 6\n") != std::string::npos);
     CHECK(msg.find("findings : 1\n") != std::string::npos);
-    CHECK(msg.find("pool_connections : 1\n") != std::string::npos);
+    CHECK(msg.find("poolconns : 1\n") != std::string::npos);
     CHECK(msg.find("href=\"/xymon/miningrisk/host-web01.example.com.html\"") != std::string::npos);
     CHECK(msg.find("(sets colour)") != std::string::npos);
     // The NCV values sit after the HTML, which is fenced off from the NCV parser.
     CHECK(msg.find("<!-- ncv_skipstart -->") < msg.find("<table"));
-    CHECK(msg.find("<!-- ncv_skipend -->") < msg.find("suspect_cores"));
+    CHECK(msg.find("<!-- ncv_skipend -->") < msg.find("suspectcores"));
     CHECK(msg.find("\n\n") == std::string::npos);  // a blank line would split a combo message
 }
 
