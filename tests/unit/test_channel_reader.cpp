@@ -10,8 +10,12 @@
 using namespace mr;
 
 namespace {
+// Real captures from xymond 4.3.30 (copied from shared/reference), found from this file's path.
 std::string read_capture(const std::string& name) {
-    std::ifstream f("/work/shared/reference/xymon-4.3.30-captures/" + name);
+    std::string here = __FILE__;
+    std::string dir = here.substr(0, here.rfind("tests/unit/")) + "tests/fixtures/captures/";
+    std::ifstream f(dir + name);
+    REQUIRE_MESSAGE(f.good(), "missing capture " << dir + name);
     std::stringstream ss;
     ss << f.rdbuf();
     return ss.str();
