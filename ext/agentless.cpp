@@ -146,14 +146,17 @@ std::vector<SocketInfo> parse_ports_section(std::string_view content, int* skipp
         }
         SocketInfo s;
         s.proto = proto;
-        if (!split_netstat_address(t[3], s.local_addr, s.local_port) ||
-            !split_netstat_address(t[4], s.remote_addr, s.remote_port)) {
+        std::string local, remote;
+        if (!split_netstat_address(t[3], local, s.local_port) ||
+            !split_netstat_address(t[4], remote, s.remote_port)) {
             ++bad;
             continue;
         }
+        s.local_addr = local;    // numeric (netstat -n); anything else is kept as no address
+        s.remote_addr = remote;
         bool udp = proto == SocketProto::udp || proto == SocketProto::udp6;
-        s.state = t.size() > 5 ? std::string(t[5]) : (udp ? "UNCONN" : "");
-        if (!seen.insert({static_cast<int>(proto), s.local_addr, s.local_port, s.remote_addr, s.remote_port}).second)
+        s.state = t.size() > 5 ? SockState(t[5]) : SockState(udp ? SockState::unconn : SockState::unknown);
+        if (!seen.insert({static_cast<int>(proto), local, s.local_port, remote, s.remote_port}).second)
             continue;
         if (socks.size() >= kMaxSockets) break;
         socks.push_back(std::move(s));

@@ -2,6 +2,7 @@
 // into scored, explainable findings.
 #include <algorithm>
 #include <memory>
+#include <unordered_map>
 
 #include "binary_scan.h"
 #include "cmdline_rules.h"
@@ -87,10 +88,31 @@ std::vector<std::string> bounded_argv(const std::vector<std::string>& argv) {
     return out;
 }
 
-Finding make_finding(const ProcessInfo& p) {
+// The parent's comm for findings, so policy can allow on PARENT= (e.g. "started by cron").
+// The pid index is built on the first finding only: most snapshots have none.
+class ParentNames {
+public:
+    explicit ParentNames(const std::vector<ProcessInfo>& procs) : procs_(procs) {}
+    std::string comm_of(int ppid) {
+        if (ppid <= 0) return {};
+        if (index_.empty()) {
+            index_.reserve(procs_.size());
+            for (size_t i = 0; i < procs_.size(); ++i) index_.emplace(procs_[i].pid, i);
+        }
+        auto it = index_.find(ppid);
+        return it == index_.end() ? std::string() : procs_[it->second].comm;
+    }
+
+private:
+    const std::vector<ProcessInfo>& procs_;
+    std::unordered_map<int, size_t> index_;
+};
+
+Finding make_finding(const ProcessInfo& p, ParentNames& parents) {
     Finding f;
     f.pid = p.pid;
     f.ppid = p.ppid;
+    f.parent_comm = parents.comm_of(p.ppid);
     f.uid = p.uid;
     f.user = p.user;
     f.comm = p.comm;
@@ -126,6 +148,7 @@ std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions&
     std::vector<Finding> findings;
     std::vector<Signal> signals;
     const size_t scan_budget = impl_->scanner.scans_done() + kMaxNewScansPerCycle;
+    ParentNames parents(snap.procs);
     for (const ProcessInfo& p : snap.procs) {
         if (p.kernel_thread) continue;
         signals.clear();
@@ -150,7 +173,7 @@ std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions&
             sha = r.sha256;
         }
         if (only_corroborating(signals)) continue;
-        Finding f = make_finding(p);
+        Finding f = make_finding(p, parents);
         f.sha256 = sha;
         f.pool = pool;
         f.signals = signals;

@@ -26,6 +26,7 @@ struct Signal {
 struct Finding {
     int pid = 0;
     int ppid = 0;
+    std::string parent_comm;            // the parent's comm when the producer saw it, else ""
     uint32_t uid = 0;
     std::string user;
     std::string comm;

@@ -59,6 +59,7 @@ double to_double(const std::string& s) {
 KvRecord finding_record(const Finding& f) {
     return {{"pid", std::to_string(f.pid)},
             {"ppid", std::to_string(f.ppid)},
+            {"pcomm", f.parent_comm},
             {"uid", std::to_string(f.uid)},
             {"user", f.user},
             {"comm", f.comm},
@@ -76,6 +77,7 @@ Finding finding_from(const KvRecord& r) {
     Finding f;
     f.pid = static_cast<int>(to_long(kv_get(r, "pid")));
     f.ppid = static_cast<int>(to_long(kv_get(r, "ppid")));
+    f.parent_comm = kv_get(r, "pcomm");
     f.uid = static_cast<uint32_t>(to_long(kv_get(r, "uid")));
     f.user = kv_get(r, "user");
     f.comm = kv_get(r, "comm");

@@ -6,7 +6,7 @@
 //   [host]
 //   cores=2 busy=0.31 procs=123 threads=456 sockets=78 netns=2 ldpreload=... hugepages=0 ...
 //   [findings]
-//   pid=4316 ppid=1 uid=33 user=www-data comm=xmrig exe=/tmp/x cores=1.92 pool=... color=red ...
+//   pid=4316 ppid=1 pcomm=bash uid=33 user=www-data comm=xmrig exe=/tmp/x cores=1.92 pool=... color=red ...
 //   [signals]
 //   pid=4316 id=miner_name strength=strong evidence=...
 //   [top]
@@ -14,7 +14,10 @@
 //
 // Each line below a section is one kv_codec record, so host-supplied text is percent-encoded
 // and cannot forge a section, a line or a colour icon. Unknown sections and keys are ignored
-// (forward compatible); `version` says which layout the sender used.
+// (forward compatible); `version` says which layout the sender used. Keys added within version 1
+// (absent from older senders, ignored by older parsers): `pcomm` in [findings], the parent
+// process's comm, so that the server's PARENT= allow entries need not find the parent among the
+// findings.
 #pragma once
 #include <string>
 #include <string_view>

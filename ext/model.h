@@ -2,7 +2,10 @@
 // Plain data, no I/O: the rules, the message builder and the tests all work on this.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mr {
@@ -44,19 +47,104 @@ struct ProcessInfo {
     std::vector<std::string> env;
 };
 
-enum class SocketProto { tcp, tcp6, udp, udp6 };
+enum class SocketProto : uint8_t { tcp, tcp6, udp, udp6 };
 
+// An IPv4 or IPv6 address in binary (17 bytes instead of a heap string: a busy host has
+// 100,000 sockets). Text in and out: to_string() prints IPv4 dotted and IPv6 compressed
+// (v4-mapped as "::ffff:1.2.3.4"), as inet_ntop does.
+struct IpAddr {
+    uint8_t bytes[16] = {};   // network order; IPv4 uses the first 4
+    uint8_t family = 0;       // 0: none, 4 or 6
+
+    static IpAddr v4(const void* four_bytes);
+    static IpAddr v6(const void* sixteen_bytes);
+    // "1.2.3.4", "::1", "fe80::1%eth0" (the scope is dropped); false (and no address) otherwise.
+    bool parse(std::string_view text);
+    IpAddr& operator=(std::string_view text) { parse(text); return *this; }
+    std::string to_string() const;   // "" when there is no address
+    bool operator==(const IpAddr& o) const;
+    bool operator!=(const IpAddr& o) const { return !(*this == o); }
+};
+bool operator==(const IpAddr& a, std::string_view text);
+inline bool operator!=(const IpAddr& a, std::string_view text) { return !(a == text); }
+std::ostream& operator<<(std::ostream& os, const IpAddr& a);
+
+// A socket state as the kernel names it, in one byte. TCP codes are the kernel's; UDP sockets
+// are "ESTABLISHED" (connected) or "UNCONN".
+class SockState {
+public:
+    enum Code : uint8_t {
+        unknown = 0, established, syn_sent, syn_recv, fin_wait1, fin_wait2, time_wait, close,
+        close_wait, last_ack, listen, closing, new_syn_recv, unconn
+    };
+    constexpr SockState(Code c = unknown) : code_(c) {}
+    // From a name ("LISTEN", ...); an unknown name is `unknown`.
+    SockState(std::string_view name);
+    SockState(const char* name) : SockState(std::string_view(name ? name : "")) {}
+    SockState(const std::string& name) : SockState(std::string_view(name)) {}
+    static SockState from_tcp(int kernel_state);   // 1..12, else unknown
+    static SockState from_udp(int kernel_state);   // 1 (TCP_ESTABLISHED) connected, else unconn
+    Code code() const { return code_; }
+    const char* name() const;
+    bool operator==(Code c) const { return code_ == c; }
+    bool operator!=(Code c) const { return code_ != c; }
+
+private:
+    Code code_;
+};
+inline bool operator==(SockState s, std::string_view name) { return name == s.name(); }
+inline bool operator!=(SockState s, std::string_view name) { return !(s == name); }
+std::ostream& operator<<(std::ostream& os, SockState s);
+
+// The pids owning one socket: almost always one, kept inline; more (a socket shared after
+// fork) go to the heap. Reads like a std::vector<int>.
+class PidList {
+public:
+    PidList() = default;
+    PidList(std::initializer_list<int> l) { assign(l.begin(), l.end()); }
+    PidList(const std::vector<int>& v) { assign(v.data(), v.data() + v.size()); }
+    PidList(const PidList& o) { assign(o.begin(), o.end()); }
+    PidList(PidList&& o) noexcept : heap_(o.heap_), size_(o.size_), one_(o.one_) { o.heap_ = nullptr; o.size_ = 0; }
+    PidList& operator=(const PidList& o);
+    PidList& operator=(PidList&& o) noexcept;
+    PidList& operator=(const std::vector<int>& v) { assign(v.data(), v.data() + v.size()); return *this; }
+    PidList& operator=(std::initializer_list<int> l) { assign(l.begin(), l.end()); return *this; }
+    ~PidList() { delete[] heap_; }
+
+    void push_back(int pid);
+    void clear() { size_ = 0; }
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const int* begin() const { return heap_ ? heap_ : &one_; }
+    const int* end() const { return begin() + size_; }
+    int operator[](size_t i) const { return begin()[i]; }
+    std::vector<int> to_vector() const { return std::vector<int>(begin(), end()); }
+
+private:
+    void assign(const int* b, const int* e);
+    int* heap_ = nullptr;    // set once more than one pid was pushed; capacity in cap_
+    uint32_t size_ = 0;
+    union {
+        int one_ = 0;         // the pid while heap_ is null
+        uint32_t cap_;
+    };
+};
+bool operator==(const PidList& a, const std::vector<int>& b);
+inline bool operator!=(const PidList& a, const std::vector<int>& b) { return !(a == b); }
+std::ostream& operator<<(std::ostream& os, const PidList& p);
+
+// 80 bytes and no heap for the usual socket with one owner.
 struct SocketInfo {
     SocketProto proto = SocketProto::tcp;
-    std::string local_addr;   // printable address (IPv4 dotted, IPv6 compressed)
+    SockState state;          // ESTABLISHED, SYN_SENT, LISTEN, ... (UDP: "UNCONN" or "ESTABLISHED")
     uint16_t local_port = 0;
-    std::string remote_addr;
     uint16_t remote_port = 0;
-    std::string state;        // ESTABLISHED, SYN_SENT, LISTEN, ... (UDP: "UNCONN" or "ESTABLISHED")
+    IpAddr local_addr;
+    IpAddr remote_addr;
+    uint32_t uid = 0;
     uint64_t inode = 0;
     uint64_t netns = 0;       // namespace the table was read from
-    uint32_t uid = 0;
-    std::vector<int> pids;    // owning processes (a socket can be shared after fork)
+    PidList pids;             // owning processes (a socket can be shared after fork)
 };
 
 struct HostFacts {

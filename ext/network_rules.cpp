@@ -28,18 +28,19 @@ std::string endpoint_text(const std::string& addr, uint16_t port) {
 std::map<int, NetworkHits> check_network(const Snapshot& snap, const RuleSet& rules) {
     std::set<std::pair<uint64_t, uint16_t>> listening;
     for (const SocketInfo& s : snap.sockets)
-        if (is_tcp(s.proto) && s.state == "LISTEN") listening.insert({s.netns, s.local_port});
+        if (is_tcp(s.proto) && s.state == SockState::listen) listening.insert({s.netns, s.local_port});
 
     std::map<int, NetworkHits> hits;
     for (const SocketInfo& s : snap.sockets) {
-        if (!is_tcp(s.proto) || (s.state != "ESTABLISHED" && s.state != "SYN_SENT")) continue;
+        if (!is_tcp(s.proto) || (s.state != SockState::established && s.state != SockState::syn_sent)) continue;
         if (s.remote_port == 0 || listening.count({s.netns, s.local_port})) continue;
-        std::string listed = rules.match_pool_addr(plain_addr(s.remote_addr), s.remote_port);
+        const std::string remote = s.remote_addr.to_string();
+        std::string listed = rules.match_pool_addr(plain_addr(remote), s.remote_port);
         bool port_hit = rules.miner_ports.test(s.remote_port);
         if (listed.empty() && !port_hit) continue;
-        std::string ep = endpoint_text(s.remote_addr, s.remote_port);
-        std::string evidence = ep + " " + s.state;
-        std::vector<int> owners = s.pids;
+        std::string ep = endpoint_text(remote, s.remote_port);
+        std::string evidence = ep + " " + s.state.name();
+        std::vector<int> owners = s.pids.to_vector();
         if (owners.empty()) {
             if (listed.empty()) continue;  // an unowned miner-port socket says too little
             owners.push_back(0);

@@ -196,16 +196,19 @@ PolicyVerdict apply_policy(const EffectivePolicy& pol, std::vector<Finding> find
         }
         f.signals = std::move(kept);
         bool had_signals = !f.signals.empty();
-        std::string parent;
-        if (auto it = parents.find(f.ppid); it != parents.end() && f.ppid > 0) parent = it->second;
+        // The client names the parent (pcomm); older clients only let us find it among the
+        // processes they reported.
+        const std::string* parent = &f.parent_comm;
+        if (parent->empty() && f.ppid > 0)
+            if (auto it = parents.find(f.ppid); it != parents.end()) parent = &it->second;
         for (const auto& a : pol.allows) {
             bool match = value_matches(a->exe, a->exe_re, f.exe) && value_matches(a->user, a->user_re, f.user) &&
-                         value_matches(a->parent, a->parent_re, parent) && value_matches(a->name, a->name_re, f.comm) &&
+                         value_matches(a->parent, a->parent_re, *parent) && value_matches(a->name, a->name_re, f.comm) &&
                          (a->sha256.empty() || iequals(a->sha256, f.sha256));
             // Unknown evidence never matches: an entry keyed on an exe cannot allow a process whose
             // exe the server did not see.
             if (!a->exe.empty() && f.exe.empty()) match = false;
-            if (!a->parent.empty() && parent.empty()) match = false;
+            if (!a->parent.empty() && parent->empty()) match = false;
             if (!a->user.empty() && f.user.empty()) match = false;
             if (!match) continue;
             bool touches = false;

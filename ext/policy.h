@@ -5,13 +5,13 @@
 //   HOST=build1,build2            (or HOST=%regex, HOST=*; EXHOST=, CLASS=, PAGE= alike)
 //       ALLOW EXE=/opt/bench/xmrig USER=bench REASON="CPU benchmark" EXPIRES=2026-12-31
 //       ALLOW SHA256=ab12... SIGNAL=miner_name REASON="..." EXPIRES=...
-//   PAGE=%^lab/ EXHOST=lab-gw
+//   PAGE=%^lab(/|$) EXHOST=lab-gw    (the page path from hosts.cfg, e.g. lab/gpu; "/" = top page)
 //       EXPECTED REASON="mining research lab"
 //       THRESHOLD RED_MEDIUM=3 YELLOW_WEAK=2
 //
 // A scope line (criteria AND together) starts a block; every scope that matches a host applies,
 // in file order (a later WEIGHT/THRESHOLD wins). ALLOW matches on EXE, SHA256, USER, PARENT (the
-// parent's comm) and optionally NAME and SIGNAL, but never on NAME alone; REASON and EXPIRES are
+// parent's comm, Finding::parent_comm) and optionally NAME and SIGNAL, but never on NAME alone; REASON and EXPIRES are
 // mandatory, and an entry past its EXPIRES date no longer applies (the status lists it as
 // expired). Values starting with '%' are regular expressions. Errors name FILE:LINE and the
 // previous policy stays in force.
@@ -68,7 +68,7 @@ struct EffectivePolicy {
     std::vector<std::string> scopes;     // "FILE:LINE HOST=..." of each matching scope
 };
 
-// A finding's parent process name, when the evidence has it.
+// Process names by pid, for findings without parent_comm (messages from older clients).
 using CommByPid = std::unordered_map<int, std::string>;
 
 struct PolicyVerdict {

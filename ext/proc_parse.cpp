@@ -79,7 +79,7 @@ std::string_view status_value(std::string_view text, std::string_view key) {
     return {};
 }
 
-bool parse_endpoint(std::string_view ep, bool v6, std::string& addr, uint16_t& port) {
+bool parse_endpoint(std::string_view ep, bool v6, IpAddr& addr, uint16_t& port) {
     size_t colon = ep.find(':');
     if (colon == std::string_view::npos) return false;
     if (!hex_u16(ep.substr(colon + 1), port)) return false;
@@ -263,20 +263,18 @@ ExeLink parse_exe_link(std::string_view t) {
     return e;
 }
 
-bool hex_to_ipv4(std::string_view hex, std::string& out) {
+bool hex_to_ipv4(std::string_view hex, IpAddr& out) {
     uint32_t w = 0;
     if (!hex_u32(hex, w)) return false;
-    char buf[INET_ADDRSTRLEN];
     // The word was printed as a host-order integer of network-order bytes: on little-endian
     // the low byte is the first octet.
     unsigned char b[4] = {static_cast<unsigned char>(w), static_cast<unsigned char>(w >> 8),
                           static_cast<unsigned char>(w >> 16), static_cast<unsigned char>(w >> 24)};
-    int n = snprintf(buf, sizeof buf, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-    out.assign(buf, static_cast<size_t>(n));
+    out = IpAddr::v4(b);
     return true;
 }
 
-bool hex_to_ipv6(std::string_view hex, std::string& out) {
+bool hex_to_ipv6(std::string_view hex, IpAddr& out) {
     if (hex.size() != 32) return false;
     unsigned char bytes[16];
     for (int word = 0; word < 4; ++word) {
@@ -284,9 +282,21 @@ bool hex_to_ipv6(std::string_view hex, std::string& out) {
         if (!hex_u32(hex.substr(static_cast<size_t>(word) * 8, 8), w)) return false;
         for (int k = 0; k < 4; ++k) bytes[word * 4 + k] = static_cast<unsigned char>(w >> (8 * k));
     }
-    char buf[INET6_ADDRSTRLEN];
-    if (!inet_ntop(AF_INET6, bytes, buf, sizeof buf)) return false;
-    out.assign(buf);
+    out = IpAddr::v6(bytes);
+    return true;
+}
+
+bool hex_to_ipv4(std::string_view hex, std::string& out) {
+    IpAddr a;
+    if (!hex_to_ipv4(hex, a)) return false;
+    out = a.to_string();
+    return true;
+}
+
+bool hex_to_ipv6(std::string_view hex, std::string& out) {
+    IpAddr a;
+    if (!hex_to_ipv6(hex, a)) return false;
+    out = a.to_string();
     return true;
 }
 
@@ -325,8 +335,8 @@ bool parse_net_line(std::string_view line, SocketProto proto, SocketInfo& out) {
     if (!take_u64(inode, v)) return false;
     out.inode = v;
     out.proto = proto;
-    out.state = (proto == SocketProto::tcp || proto == SocketProto::tcp6) ? tcp_state_name(state)
-                                                                         : udp_state_name(state);
+    out.state = (proto == SocketProto::tcp || proto == SocketProto::tcp6) ? SockState::from_tcp(state)
+                                                                         : SockState::from_udp(state);
     return true;
 }
 

@@ -54,13 +54,15 @@ struct ExeLink {
 };
 ExeLink parse_exe_link(std::string_view target);
 
-// /proc/net/{tcp,tcp6,udp,udp6}: one table line (not the header) into `out`. Reuses out's
-// strings so a caller that keeps one SocketInfo allocates nothing per line.
+// /proc/net/{tcp,tcp6,udp,udp6}: one table line (not the header) into `out` (its pids are
+// left as they are).
 bool parse_net_line(std::string_view line, SocketProto proto, SocketInfo& out);
 // "0100007F" -> "127.0.0.1"; 32 hex digits -> compressed IPv6. The kernel prints each 32-bit
 // word in host (little-endian) order.
 bool hex_to_ipv4(std::string_view hex, std::string& out);
 bool hex_to_ipv6(std::string_view hex, std::string& out);
+bool hex_to_ipv4(std::string_view hex, IpAddr& out);
+bool hex_to_ipv6(std::string_view hex, IpAddr& out);
 const char* tcp_state_name(int st);
 const char* udp_state_name(int st);
 

@@ -50,9 +50,40 @@ void ServerWorker::maybe_reload_policy(std::time_t now) {
     }
 }
 
-void ServerWorker::set_host_pages(std::unordered_map<std::string, std::string> pages) {
+void ServerWorker::set_host_pages(HostPages pages) {
+    if (pages == pages_) return;  // the usual periodic refresh: keep the cached policies
     pages_ = std::move(pages);
     effective_cache_.clear();
+}
+
+void ServerWorker::set_page_loader(PageLoader loader) {
+    page_loader_ = std::move(loader);
+    pages_stale_ = true;
+}
+
+void ServerWorker::maybe_refresh_pages(std::time_t now) {
+    if (!page_loader_ || (!pages_stale_ && now < next_pages_load_)) return;
+    pages_stale_ = false;
+    HostPages fresh;
+    std::string error;
+    if (page_loader_(fresh, error)) {
+        ++stats_.page_loads;
+        next_pages_load_ = now + static_cast<std::time_t>(opt_.pages_refresh_seconds);
+        log_debug("host pages loaded: " + std::to_string(fresh.size()) + " host(s)");
+        set_host_pages(std::move(fresh));
+    } else {
+        next_pages_load_ = now + static_cast<std::time_t>(opt_.pages_retry_seconds);
+        log_line("host pages not loaded, PAGE= scopes keep the previous map: " + error);
+    }
+}
+
+// The date allow entries expire on, worked out once a minute rather than per message.
+const std::string& ServerWorker::today(std::time_t now) {
+    if (now / 60 != today_minute_) {
+        today_minute_ = now / 60;
+        today_ = local_date(now);
+    }
+    return today_;
 }
 
 std::string ServerWorker::page_of(const std::string& host) const {
@@ -82,10 +113,15 @@ std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std
         return {};
     }
     note_client(host, now, report.interval);
+    // Clients before `pcomm` leave the parent's name to be found among the reported processes.
     CommByPid parents;
-    for (const auto& t : report.top) parents.emplace(t.pid, t.comm);
-    for (const auto& f : report.findings)
-        if (f.pid > 0) parents[f.pid] = f.comm;
+    bool need_parents = false;
+    for (const auto& f : report.findings) need_parents |= f.ppid > 0 && f.parent_comm.empty();
+    if (need_parents) {
+        for (const auto& t : report.top) parents.emplace(t.pid, t.comm);
+        for (const auto& f : report.findings)
+            if (f.pid > 0) parents[f.pid] = f.comm;
+    }
     StatusInput in;
     in.host = host;
     in.interval_seconds = report.interval;
@@ -96,7 +132,7 @@ std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std
     in.agent = report.agent;
     in.ioc_version = report.ioc_version;
     in.verdict = apply_policy(effective_for(host, config_class), std::move(report.findings), report.visibility_full,
-                              local_date(now), parents);
+                              today(now), parents);
     return build_status_message(in);
 }
 
@@ -125,10 +161,8 @@ std::string ServerWorker::evaluate_standard(const std::string& host, const std::
         in.visibility_full = false;
         in.visibility_reasons.push_back("server rules not loaded from " + opt_.rules_dir);
     }
-    CommByPid parents;
-    for (const auto& p : ar.snapshot.procs) parents.emplace(p.pid, p.comm);
-    in.verdict = apply_policy(effective_for(host, config_class), std::move(findings), in.visibility_full,
-                              local_date(now), parents);
+    // The detector names each finding's parent from [ps] (Finding::parent_comm).
+    in.verdict = apply_policy(effective_for(host, config_class), std::move(findings), in.visibility_full, today(now));
     return build_status_message(in);
 }
 
@@ -137,6 +171,7 @@ bool ServerWorker::handle(const ChannelMessage& m, std::time_t now, std::vector<
     if (m.channel == "reload") {
         log_line("reload requested by xymond");
         reload();
+        pages_stale_ = true;  // hosts.cfg may have changed: reload the page map before the next message
         return true;
     }
     if (m.channel == "drophost") {
@@ -145,6 +180,7 @@ bool ServerWorker::handle(const ChannelMessage& m, std::time_t now, std::vector<
     }
     if (m.channel != "client") return true;
     maybe_reload_policy(now);
+    maybe_refresh_pages(now);
     ClientHeader h = client_header(m);
     const std::string& host = h.hostname;
     if (host.empty() || host.find_first_of(" \t\n|") != std::string::npos) {

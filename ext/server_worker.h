@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "channel_reader.h"
+#include "host_pages.h"
 #include "message.h"
 #include "policy.h"
 #include "status_text.h"
@@ -25,7 +27,13 @@ struct WorkerOptions {
     // A host counts as having miningrisk-client for this many of its cycles after a message.
     int client_cycles = 2;
     double policy_check_seconds = 5;   // how often the policy file's mtime is looked at
+    double pages_refresh_seconds = 300; // host->page map: reloaded this often, and after @@reload
+    double pages_retry_seconds = 30;    // after a failed load
 };
+
+// Fetches the host->page map (from xymond in the live worker). False, with `error`, keeps the
+// map the worker has.
+using PageLoader = std::function<bool(HostPages& pages, std::string& error)>;
 
 struct WorkerStats {
     uint64_t miningrisk_messages = 0;
@@ -33,6 +41,7 @@ struct WorkerStats {
     uint64_t skipped_standard = 0;   // standard messages of hosts that run miningrisk-client
     uint64_t bad_messages = 0;
     uint64_t statuses = 0;
+    uint64_t page_loads = 0;         // host->page map loads that succeeded
 };
 
 class ServerWorker {
@@ -59,7 +68,10 @@ public:
     // Marks `host` as running miningrisk-client (e.g. seeded from the board at start).
     void note_client(const std::string& host, std::time_t when, int interval_seconds);
     // Page path of each host (hosts.cfg), for PAGE= scopes.
-    void set_host_pages(std::unordered_map<std::string, std::string> pages);
+    void set_host_pages(HostPages pages);
+    // Loads the page map lazily: before the first client message, after @@reload (hosts.cfg
+    // may have changed) and every pages_refresh_seconds.
+    void set_page_loader(PageLoader loader);
 
     const Policy& policy() const { return policy_; }
     const WorkerStats& stats() const { return stats_; }
@@ -68,6 +80,8 @@ public:
 private:
     const EffectivePolicy& effective_for(const std::string& host, const std::string& config_class);
     void maybe_reload_policy(std::time_t now);
+    void maybe_refresh_pages(std::time_t now);
+    const std::string& today(std::time_t now);
     void load_policy();
 
     struct ClientSeen {
@@ -80,8 +94,13 @@ private:
     bool rules_loaded_ = false;
     std::unordered_map<std::string, ClientSeen> clients_;
     std::unordered_map<std::string, EffectivePolicy> effective_cache_;
-    std::unordered_map<std::string, std::string> pages_;
+    HostPages pages_;
+    PageLoader page_loader_;
+    bool pages_stale_ = true;
+    std::time_t next_pages_load_ = 0;
     std::time_t last_policy_check_ = 0;
+    std::time_t today_minute_ = -1;
+    std::string today_;
     WorkerStats stats_;
 };
 

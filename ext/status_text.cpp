@@ -13,6 +13,11 @@ namespace {
 constexpr size_t kMaxShownFindings = 40;
 constexpr size_t kHeadlineField = 64;    // bytes of a host-supplied field in line 1
 constexpr size_t kTableField = 512;
+constexpr size_t kMaxShownSignals = 16;  // per finding; the drill-down page has the rest
+// xymond cuts a status at MAXMSG_STATUS (256 KB by default) on its way to the channels, which
+// would cut the NCV lines at the end (no graph point) and the HTML mid-tag. Host-supplied text
+// (up to 200 findings x 64 signals x 400 bytes, 6x longer once escaped) must not get there.
+constexpr size_t kMaxStatusHtml = 160 * 1024;
 
 std::string esc(const std::string& s, size_t max = kTableField) { return escape_html(truncate_text(s, max)); }
 
@@ -84,7 +89,7 @@ void finding_table(std::string& o, const Finding& f) {
         // Agentless evidence has a user name but no uid: do not print a made-up uid 0.
         bool show_uid = f.uid != 0 || f.user.empty() || f.user == "root";
         row("user", esc(f.user) + (show_uid ? " (uid " + std::to_string(f.uid) + ")" : std::string()));
-        row("parent pid", std::to_string(f.ppid));
+        row("parent", fmt::format("pid {}{}", f.ppid, f.parent_comm.empty() ? "" : " (" + esc(f.parent_comm, 64) + ")"));
         row("executable", esc(f.exe));
         row("sha256", esc(f.sha256, 64));
         std::string argv;
@@ -99,9 +104,13 @@ void finding_table(std::string& o, const Finding& f) {
     row("pool", esc(f.pool, 200));
     if (!f.signals.empty()) {
         std::string list = "<ul>";
-        for (const auto& s : f.signals)
+        for (size_t i = 0; i < f.signals.size() && i < kMaxShownSignals; ++i) {
+            const Signal& s = f.signals[i];
             list += fmt::format("<li><b>{}</b> {}: {}{}</li>", to_string(s.strength), esc(s.id, 64), esc(s.evidence, 300),
                                 sets_color(s, f) ? " <i>(sets colour)</i>" : "");
+        }
+        if (f.signals.size() > kMaxShownSignals)
+            list += fmt::format("<li>{} more signals</li>", f.signals.size() - kMaxShownSignals);
         row("signals", list + "</ul>");
     }
     for (const auto& a : f.suppressed_by) row("allowlisted by", esc(a));
@@ -116,6 +125,12 @@ int status_lifetime_minutes(int interval_seconds) {
 
 Color status_color(const StatusInput& in) { return in.clear_reason.empty() ? in.verdict.color : Color::clear; }
 
+bool line1_is_agentless(std::string_view line1) {
+    while (!line1.empty() && (line1.back() == '\r' || line1.back() == '\n')) line1.remove_suffix(1);
+    return line1.size() >= kAgentlessMarker.size() &&
+           line1.substr(line1.size() - kAgentlessMarker.size()) == kAgentlessMarker;
+}
+
 int verdict_score(const PolicyVerdict& v) {
     int score = 0;
     for (const auto& f : v.findings)
@@ -126,7 +141,7 @@ int verdict_score(const PolicyVerdict& v) {
 std::string build_headline(const StatusInput& in) {
     const PolicyVerdict& v = in.verdict;
     std::string h;
-    std::string suffix = in.agentless ? " (agentless)" : "";
+    std::string suffix = in.agentless ? std::string(kAgentlessMarker) : "";
     if (!in.clear_reason.empty()) return "could not look: " + esc(in.clear_reason, 200) + suffix;
     int n_active = static_cast<int>(std::count_if(v.findings.begin(), v.findings.end(), active));
     int n_allowed = 0;
@@ -174,6 +189,22 @@ std::string build_status_message(const StatusInput& in) {
         o += fmt::format("<p><b>mining expected</b> on this host by policy ({}): colour capped at green (would be {}).</p>\n",
                          esc(v.expected_reason), to_string(v.color_before_expected));
     size_t shown = 0, hidden = 0;
+    std::string table;
+    // Each shown finding's table, while the count and the byte budget allow.
+    auto add_table = [&](const Finding& f) {
+        if (shown >= kMaxShownFindings) {
+            ++hidden;
+            return;
+        }
+        table.clear();
+        finding_table(table, f);
+        if (o.size() + table.size() > kMaxStatusHtml) {
+            ++hidden;
+            return;
+        }
+        o += table;
+        ++shown;
+    };
     std::vector<const Finding*> order;
     for (const auto& f : v.findings) order.push_back(&f);
     std::stable_sort(order.begin(), order.end(), [](const Finding* a, const Finding* b) { return a->color > b->color; });
@@ -185,17 +216,13 @@ std::string build_status_message(const StatusInput& in) {
     if (any_active) {
         o += "<h4>Findings</h4>\n";
         for (const Finding* f : order) {
-            if (!active(*f)) continue;
-            if (shown++ >= kMaxShownFindings) { ++hidden; continue; }
-            finding_table(o, *f);
+            if (active(*f)) add_table(*f);
         }
     }
     if (any_allowed) {
         o += "<h4>Allowlisted (suppressed by policy)</h4>\n";
         for (const Finding* f : order) {
-            if (active(*f) || f->suppressed_by.empty()) continue;
-            if (shown++ >= kMaxShownFindings) { ++hidden; continue; }
-            finding_table(o, *f);
+            if (!active(*f) && !f->suppressed_by.empty()) add_table(*f);
         }
     }
     if (hidden) o += fmt::format("<p>{} more findings not shown here; see the drill-down page.</p>\n", hidden);

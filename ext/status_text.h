@@ -3,6 +3,7 @@
 // and NCV lines for the trend graph.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "findings.h"
@@ -35,6 +36,12 @@ std::string build_headline(const StatusInput& in);
 
 // The whole message, ready for `$XYMON $XYMSRV @`.
 std::string build_status_message(const StatusInput& in);
+
+// Line 1 of agentless statuses ends with this marker, and only theirs: a worker restart tells
+// hosts that run miningrisk-client from agentless ones by it (see line1_is_agentless).
+constexpr std::string_view kAgentlessMarker = " (agentless)";
+// True for a board line 1 (with or without the colour word) of an agentless status.
+bool line1_is_agentless(std::string_view line1);
 
 // The colour the status will carry (clear when could not look, else the verdict's).
 Color status_color(const StatusInput& in);

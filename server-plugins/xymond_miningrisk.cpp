@@ -3,6 +3,7 @@
 // re-scores with the central policy and posts the miningrisk column back through $XYMON $XYMSRV.
 //
 //   xymond_channel --channel=client xymond_miningrisk [--policy FILE] [--rules DIR] [--log FILE] [--debug]
+//                                                      [--no-seed: no board queries (client seeding, host pages)]
 //   xymond_miningrisk --test FILE          evaluate a captured message, print the status
 //   xymond_miningrisk --show-policy HOST   print the policy that applies to HOST
 #include <poll.h>
@@ -21,7 +22,9 @@
 
 #include "channel_reader.h"
 #include "client_sections.h"
+#include "host_pages.h"
 #include "server_worker.h"
+#include "status_text.h"
 #include "xymon_log.h"
 #include "xymon_sender.h"
 
@@ -90,8 +93,22 @@ void seed_from_board(ServerWorker& w) {
     while (std::getline(in, line)) {
         size_t bar = line.find('|');
         if (bar == std::string::npos || bar == 0) continue;
-        if (line.find("(agentless)", bar) == std::string::npos) w.note_client(line.substr(0, bar), now, 300);
+        // Only the marker at the end counts: a process name saying "(agentless)" elsewhere in
+        // line 1 must not flip a miningrisk-client host to agentless scoring.
+        if (!line1_is_agentless(std::string_view(line).substr(bar + 1))) w.note_client(line.substr(0, bar), now, 300);
     }
+}
+
+// hosts.cfg's page of every host, for PAGE= scopes (the client channel does not carry it).
+bool load_host_pages(HostPages& pages, std::string& error) {
+    std::string resp;
+    if (!xymon_query(kHostPagesQuery, 10, resp, &error)) return false;
+    pages = parse_host_pages(resp);
+    if (pages.empty()) {
+        error = "xymond answered '" + std::string(kHostPagesQuery) + "' with no hosts";
+        return false;
+    }
+    return true;
 }
 
 int run_test(ServerWorker& w, const std::string& path) {
@@ -149,6 +166,7 @@ int main(int argc, char** argv) {
     std::string test_file, show_host, show_class, show_page, log_file;
     size_t max_message = ChannelReader::kDefaultMaxMessage;
     bool seed = true;
+    bool debug = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&](std::string& dst) {
@@ -187,7 +205,7 @@ int main(int argc, char** argv) {
         else if (a == "--log") value(log_file);
         else if (a == "--max-message") { std::string v; value(v); max_message = std::stoul(v); }
         else if (a == "--no-seed") seed = false;
-        else if (a == "--debug") set_verbose(true);
+        else if (a == "--debug") set_verbose(debug = true);
         else if (a == "--help" || a == "-h") { usage(); return 0; }
         else { usage(); return 2; }
     }
@@ -210,7 +228,10 @@ int main(int argc, char** argv) {
     if (!test_file.empty()) return run_test(worker, test_file);
 
     log_line("xymond_miningrisk started (policy " + opt.policy_path + ", rules " + opt.rules_dir + ")");
-    if (seed) seed_from_board(worker);
+    if (seed) {
+        seed_from_board(worker);
+        worker.set_page_loader(load_host_pages);
+    }
     ChannelReader reader(max_message);
     std::vector<std::string> pending;
     std::vector<char> buf(256 * 1024);
@@ -231,7 +252,7 @@ int main(int argc, char** argv) {
                 std::freopen(log_file.c_str(), "a", stderr);
                 continue;
             }
-            log_debug("message " + msg.channel + "#" + std::to_string(msg.seq) + " from " + msg.host);
+            if (debug) log_debug("message " + msg.channel + "#" + std::to_string(msg.seq) + " from " + msg.host);
             if (!worker.handle(msg, std::time(nullptr), pending)) {
                 log_line("shutdown requested by xymond");
                 running = false;
