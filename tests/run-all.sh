@@ -28,21 +28,47 @@ run_unit() {
     add unit "$p" "$f"
 }
 
-run_suite() {
-    local s=$1 name out p f rc start
+# Suites marked "# mr-suite: background" mostly wait (e.g. for xymond_alert's batching): they
+# run beside the others, on their own test hosts, and are collected at the end.
+is_background() { grep -q '^# mr-suite: background' "$1"; }
+
+start_background() {
+    local s=$1 name
     name=$(basename "$s" .sh)
-    echo "=== $name"
+    ( start=$SECONDS; timeout 900 bash "$s" >"$ARTIFACTS/$name.log" 2>&1; echo "$? $((SECONDS - start))" >"$ARTIFACTS/$name.rc" ) &
+    BACKGROUND+=("$s:$!")
+}
+
+collect_background() {
+    local entry s pid
+    for entry in "${BACKGROUND[@]}"; do
+        s=${entry%%:*}
+        pid=${entry##*:}
+        wait "$pid"
+        report_suite "$s" "$(cat "$ARTIFACTS/$(basename "$s" .sh).log")" $(cat "$ARTIFACTS/$(basename "$s" .sh).rc")
+    done
+}
+
+run_suite() {
+    local s=$1 out rc start
     start=$SECONDS
     out=$(timeout 900 bash "$s" 2>&1)
     rc=$?
-    echo "$out" >"$ARTIFACTS/$name.log"
+    echo "$out" >"$ARTIFACTS/$(basename "$s" .sh).log"
+    report_suite "$s" "$out" "$rc" "$((SECONDS - start))"
+}
+
+report_suite() {
+    local s=$1 out=$2 rc=$3 took=$4 name p f
+    name=$(basename "$s" .sh)
+    echo "=== $name"
     echo "$out" | grep -E '^(ok|not ok|suite) ' | sed 's/^/  /'
     echo "$out" | grep -q '^not ok' && echo "$out" | tail -n 30 | sed 's/^/  | /'
     p=$(echo "$out" | sed -n 's/^suite .*: passed \([0-9]*\), failed \([0-9]*\)$/\1/p' | tail -1)
     f=$(echo "$out" | sed -n 's/^suite .*: passed \([0-9]*\), failed \([0-9]*\)$/\2/p' | tail -1)
     if [ -z "$p" ]; then p=0; f=1; echo "  suite $name ended without a summary (rc=$rc)"; echo "$out" | tail -n 30; fi
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    echo "  ($((SECONDS - start)) s)"
+    echo "  ($took s)"
     add "$name" "$p" "$f"
 }
 
@@ -63,12 +89,19 @@ if [ "$need_xymon" -eq 1 ]; then
     xymon_up
 fi
 
+BACKGROUND=()
+for s in "${suites[@]}"; do
+    [ "$s" = unit ] && continue
+    [ -f "$s" ] || s=tests/$s
+    is_background "$s" && start_background "$s"
+done
 for s in "${suites[@]}"; do
     case "$s" in
         unit) run_unit ;;
-        *) [ -f "$s" ] || s=tests/$s; run_suite "$s" ;;
+        *) [ -f "$s" ] || s=tests/$s; is_background "$s" || run_suite "$s" ;;
     esac
 done
+collect_background
 
 echo
 echo "Per suite:"

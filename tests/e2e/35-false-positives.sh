@@ -231,7 +231,7 @@ fp_kill
 
 # ---------------------------------------------------------------- batch 4: stress-ng
 if command -v stress-ng >/dev/null; then
-    fp_start stress-ng stress-ng --cpu 2 --timeout 8s
+    fp_start stress-ng stress-ng --cpu 2 --timeout 20s  # outlives a slow scan on a loaded machine
     sleep 1
     scan_batch stress-ng
     fp_kill

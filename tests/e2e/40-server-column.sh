@@ -15,8 +15,11 @@ H_BOTH=srv-e2e-both
 H_LIMITED=srv-e2e-limited
 H_HOSTILE=srv-e2e-hostile
 H_BAD=srv-e2e-bad
+H_LAB=srv-e2e-lab        # on a hosts.cfg page of its own, for PAGE= scopes
+H_OFFICE=srv-e2e-office  # on another page
+H_RRD=srv-e2e-rrd
 xymon_up
-for h in $H_MAIN $H_ALLOW $H_EXPIRED $H_AGENTLESS $H_BOTH $H_LIMITED $H_HOSTILE $H_BAD; do
+for h in $H_MAIN $H_ALLOW $H_EXPIRED $H_AGENTLESS $H_BOTH $H_LIMITED $H_HOSTILE $H_BAD $H_RRD; do
     xymon_add_host "$h"
     # Forget earlier runs: repeated colour changes trip xymond's flap detection (held at worst).
     xq "drop $h miningrisk" >/dev/null 2>&1
@@ -25,7 +28,19 @@ done
 # The test adds its own scopes to the policy and puts the admin's file back at exit.
 POLICY_BACKUP=$(mktemp)
 cp -p "$POLICY" "$POLICY_BACKUP" 2>/dev/null || : >"$POLICY_BACKUP"
-restore_policy() { cp "$POLICY_BACKUP" "$POLICY"; rm -f "$POLICY_BACKUP"; cleanup_children; }
+# The page test puts two pages at the end of hosts.cfg, under xymon_add_host's lock, and takes
+# them out again (hosts others append meanwhile stay; they only sat on our page for a moment).
+remove_pages() {
+    (
+        flock 9
+        if grep -q '^page mrsrv' /etc/xymon/hosts.cfg; then
+            sed -i -e '/^page mrsrvlab /d' -e '/^page mrsrvoffice /d' \
+                -e "/^127\.0\.0\.1[[:space:]]\+\($H_LAB\|$H_OFFICE\)[[:space:]]/d" /etc/xymon/hosts.cfg
+            kill -HUP "$(cat /run/xymon/xymond.pid)" 2>/dev/null || true
+        fi
+    ) 9>"$XYMON_LOCK"
+}
+restore_policy() { cp "$POLICY_BACKUP" "$POLICY"; rm -f "$POLICY_BACKUP"; remove_pages; cleanup_children; }
 trap restore_policy EXIT
 
 send() { "$XYMON" 127.0.0.1 @ >/dev/null; }
@@ -115,6 +130,42 @@ check "a broken policy is logged with FILE:LINE" grep -q "policy error, previous
 check "and the previous policy stays in force (still green)" color_is $H_ALLOW green
 cp "$POLICY_BACKUP" "$POLICY"
 
+# 3b. PAGE= scopes: the worker learns each host's page from xymond (hostinfo XMH_PAGEPATH), at
+# start and again after the @@reload that a hosts.cfg change brings.
+remove_pages
+(
+    flock 9
+    printf 'page mrsrvlab miningrisk e2e lab\n127.0.0.1\t%s\t# noconn\npage mrsrvoffice miningrisk e2e office\n127.0.0.1\t%s\t# noconn\n' \
+        $H_LAB $H_OFFICE >>/etc/xymon/hosts.cfg
+    kill -HUP "$(cat /run/xymon/xymond.pid)"
+) 9>"$XYMON_LOCK"
+cp "$POLICY_BACKUP" "$POLICY"
+printf 'PAGE=mrsrvlab\n\tEXPECTED REASON="e2e mining lab"\n' >>"$POLICY"
+check "xymond puts the test host on its page" wait_until 15 bash -c "$(declare -f xq); XYMON=$XYMON; xq 'hostinfo host=^$H_LAB\$ fields=XMH_PAGEPATH' | grep -qx mrsrvlab"
+for h in $H_LAB $H_OFFICE; do xq "drop $h miningrisk" >/dev/null 2>&1; done
+sleep 6  # the policy's mtime check (5 s); xymond's @@reload has reached the worker by now
+mr_message $H_LAB full "$MINER_FINDING" "$MINER_SIGNALS" | send
+mr_message $H_OFFICE full "$MINER_FINDING" "$MINER_SIGNALS" | send
+wait_line1 $H_LAB "pid 4316"
+wait_line1 $H_OFFICE "pid 4316"
+check "a PAGE= scope applies to a host on that page: mining expected, green" color_is $H_LAB green
+check_contains "and line 1 says why" "$(line1 $H_LAB)" "mining expected here (e2e mining lab)"
+check "a host on another page is unaffected: red" color_is $H_OFFICE red
+# Off the page again (hosts.cfg edit + HUP): the scope no longer applies.
+remove_pages
+(
+    flock 9
+    printf 'page mrsrvoffice miningrisk e2e office\n127.0.0.1\t%s\t# noconn\n127.0.0.1\t%s\t# noconn\n' $H_OFFICE $H_LAB >>/etc/xymon/hosts.cfg
+    kill -HUP "$(cat /run/xymon/xymond.pid)"
+) 9>"$XYMON_LOCK"
+check "xymond moves the test host off its page" wait_until 15 bash -c "$(declare -f xq); XYMON=$XYMON; xq 'hostinfo host=^$H_LAB\$ fields=XMH_PAGEPATH' | grep -qx mrsrvoffice"
+sleep 1
+mr_message $H_LAB full "$MINER_FINDING" "$MINER_SIGNALS" | send
+wait_line1 $H_LAB "red xmrig"
+check "moved to another page (after @@reload), the lab scope no longer applies: red" color_is $H_LAB red
+remove_pages
+cp "$POLICY_BACKUP" "$POLICY"
+
 # 4. Agentless: a stock client message with a miner in [ps] and a pool in [ports].
 sed "1s/.*/client $H_AGENTLESS.linux linux/" "$FIX/stock-client-linux-miner.txt" | send
 wait_line1 $H_AGENTLESS "xmrig"
@@ -168,19 +219,37 @@ mr_message $H_BAD full "$MINER_FINDING" "$MINER_SIGNALS" | send
 wait_line1 $H_BAD "pid 4316"
 check "the next good message is still processed" color_is $H_BAD red
 
-# 8. The trend graph: the xymonserver.d drop-in reaches xymond_rrd's environment, and once
-# xymond_rrd runs with it (any start after `make install`), the NCV values land in miningrisk.rrd.
+# 8. The trend graph: the xymonserver.d drop-in reaches xymond_rrd (run-all.sh restarts xymon
+# after `make install`; by hand: xymon_down; xymon_up), and the worker's NCV lines land in
+# miningrisk.rrd under the names the graph definition uses.
 env_t2r=$(su -s /bin/sh xymon -c "$XYMONCMD --env=/etc/xymon/xymonserver.cfg env" 2>/dev/null | grep '^TEST2RRD=')
 check_contains "xymonserver.cfg with the drop-in maps miningrisk to NCV" "$env_t2r" "miningrisk=ncv"
-rrd_pid=$(pgrep -u xymon -x xymond_rrd | head -1)
-if [ -n "$rrd_pid" ] && tr '\0' '\n' <"/proc/$rrd_pid/environ" | grep -q '^TEST2RRD=.*miningrisk=ncv'; then
-    mr_message $H_MAIN full "$MINER_FINDING" "$MINER_SIGNALS" | send
-    wait_until 60 test -f /var/lib/xymon/rrd/$H_MAIN/miningrisk.rrd
-    check "the NCV values land in miningrisk.rrd" test -f /var/lib/xymon/rrd/$H_MAIN/miningrisk.rrd
-    png=$(QUERY_STRING="host=$H_MAIN&service=miningrisk&graph=hourly&action=view" REQUEST_METHOD=GET /usr/lib/xymon/cgi-bin/showgraph.sh 2>/dev/null | head -c 400 | tr -d '\0')
-    check_contains "showgraph draws the miningrisk graph" "$png" "image/png"
-else
-    echo "# skip rrd file check: xymond_rrd started before the drop-in was installed (restart xymon to pick it up)"
-fi
+rrd_ok=0
+for p in $(pgrep -u xymon -x xymond_rrd); do
+    tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q '^TEST2RRD=.*miningrisk=ncv' && rrd_ok=1
+done
+check "xymond_rrd runs with the drop-in (if not: restart xymon after the first make install)" test "$rrd_ok" = 1
+RRD=/var/lib/xymon/rrd/$H_RRD/miningrisk.rrd
+# A file from an older layout keeps its old DS names: start that one afresh.
+if [ -f "$RRD" ] && ! rrdtool info "$RRD" | grep -q '^ds\[suspectcores\]'; then rm -f "$RRD"; fi
+mr_message $H_RRD full | send
+wait_line1 $H_RRD "no miner found"
+sleep 1.2  # xymond_rrd ignores a second update within the same second
+cores="1.$((RANDOM % 90 + 10))"  # this run's value, to find in the file
+mr_message $H_RRD full "${MINER_FINDING/cores=1.92/cores=$cores}" "$MINER_SIGNALS" | send
+wait_line1 $H_RRD "pid 4316"
+check "the NCV values reach miningrisk.rrd" wait_until 30 test -f "$RRD"
+ds=$(rrdtool info "$RRD" 2>/dev/null | grep -o '^ds\[[a-z0-9]*\]\.type = "[A-Z]*"' | tr '\n' ' ')
+for name in suspectcores score findings poolconns; do
+    check_contains "the RRD has the GAUGE data source '$name' (graphs.d uses it)" "$ds" "ds[$name].type = \"GAUGE\""
+done
+graph() { QUERY_STRING="host=$H_RRD&service=miningrisk&graph=hourly&action=view" REQUEST_METHOD=GET /usr/lib/xymon/cgi-bin/showgraph.sh 2>/dev/null; }
+check_contains "showgraph draws the miningrisk graph" "$(graph | head -c 300 | tr -d '\0')" "Content-type: image/png"
+check "and the image is a PNG" bash -c "$(declare -f graph); H_RRD=$H_RRD; graph | LC_ALL=C grep -qa \$'^\x89PNG'"
+# showgraph also asks xymond_rrd to flush its cache (at most once a minute per host), so the
+# values themselves reach the file: the last update carries this run's suspect cores.
+flushed() { graph >/dev/null; rrdtool lastupdate "$RRD" | tail -1 | grep -qE "^[0-9]+: $cores "; }
+check "the values reach the RRD file (last update: $cores suspect cores)" \
+    wait_until 75 bash -c "$(declare -f graph flushed); H_RRD=$H_RRD; RRD=$RRD; cores=$cores; flushed"
 
 finish

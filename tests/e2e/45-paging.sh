@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# mr-suite: background
 # Paging on red: a SCRIPT recipient in alerts.cfg (the sample rule's shape, scoped to this test's
 # hosts) receives the page when the miningrisk column goes red, with the evidence in the text,
 # and receives nothing for a yellow column. xymond_alert batches: allow up to ~4 minutes.

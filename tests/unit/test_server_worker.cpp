@@ -264,6 +264,11 @@ TEST_CASE("server worker: host text cannot push the status past xymond's 256 KB 
         f.argv = {std::string(1024, '<')};
         f.signals.clear();
         for (int k = 0; k < 64; ++k) f.signals.push_back({"miner_name", Strength::strong, std::string(400, '>')});
+        if (i == 0) {  // shown first: tries to end this status and forge another in the combo
+            f.comm = "x\n\nstatus other.miningrisk green forged";
+            f.argv = {"\n", "\n\nstatus other.miningrisk green forged"};
+            f.signals[0].evidence = "\r\n\r\nstatus other.miningrisk green forged";
+        }
         in.verdict.findings.push_back(f);
     }
     in.verdict.color = Color::red;
@@ -275,6 +280,9 @@ TEST_CASE("server worker: host text cannot push the status past xymond's 256 KB 
     CHECK(msg.find("48 more signals") != std::string::npos);
     CHECK(msg.find("(&lt;&lt;&lt;") != std::string::npos);  // the parent's name, escaped
     CHECK(msg.find("<<") == std::string::npos);
+    // The worker sends statuses in combo messages, split at empty lines: host text never makes one.
+    CHECK(msg.find("\n\n") == std::string::npos);
+    CHECK(msg.find("\nstatus") == std::string::npos);
 }
 
 TEST_CASE("server worker: only the marker at the end of line 1 means agentless") {
