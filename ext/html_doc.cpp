@@ -91,6 +91,14 @@ void copy_children(xmlNodePtr from, HtmlNode to) {
 }  // namespace
 
 std::string to_valid_utf8(std::string_view raw) {
+    // Fast path: plain printable ASCII (almost every value on a page) is already valid.
+    size_t plain = 0;
+    while (plain < raw.size()) {
+        unsigned char c = raw[plain];
+        if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7F) break;
+        ++plain;
+    }
+    if (plain == raw.size()) return std::string(raw);
     std::string out;
     out.reserve(raw.size());
     for (size_t i = 0; i < raw.size();) {
@@ -153,6 +161,13 @@ std::string HtmlDoc::serialize() const {
     std::string out;
     out.reserve(utf8.size());
     for (size_t i = 0; i < utf8.size();) {
+        size_t run = i;
+        while (run < utf8.size() && static_cast<unsigned char>(utf8[run]) < 0x80) ++run;
+        if (run > i) {  // runs of ASCII in one append
+            out.append(utf8, i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = utf8[i];
         size_t n = c < 0x80 ? 1 : utf8_sequence(utf8, i);
         if (n <= 1) { out += c < 0x80 ? static_cast<char>(c) : '?'; ++i; continue; }

@@ -156,3 +156,137 @@ bool host_file_name_ok(const std::string& host) {
 }
 
 }  // namespace mr
+
+namespace mr {
+
+bool is_alarm_color(const std::string& c) { return c == "red" || c == "yellow"; }
+
+std::string human_duration(long s) {
+    if (s < 0) s = 0;
+    char buf[64];
+    if (s < 60) std::snprintf(buf, sizeof buf, "%ld s", s);
+    else if (s < 3600) std::snprintf(buf, sizeof buf, "%ld min", s / 60);
+    else if (s < 86400) {
+        long m = s % 3600 / 60;
+        if (m) std::snprintf(buf, sizeof buf, "%ld h %ld min", s / 3600, m);
+        else std::snprintf(buf, sizeof buf, "%ld h", s / 3600);
+    } else {
+        long h = s % 86400 / 3600;
+        if (h) std::snprintf(buf, sizeof buf, "%ld d %ld h", s / 86400, h);
+        else std::snprintf(buf, sizeof buf, "%ld d", s / 86400);
+    }
+    return buf;
+}
+
+std::string CleanStatus::summary() const {
+    switch (kind) {
+        case Kind::Alarm: return "not clean: " + color + " now";
+        case Kind::Watch:
+            return "watch: clean for only " + human_duration(clean_seconds) + " of " +
+                   std::to_string(bar_hours) + " h";
+        case Kind::CleanEnough: return "clean for long enough";
+        case Kind::NoAlarmOnRecord: return "no red or yellow on record";
+        case Kind::Unknown: break;
+    }
+    if (color == "green") return "no history yet";
+    return "cannot tell: column is " + (color.empty() ? std::string("unknown") : color);
+}
+
+std::string CleanStatus::detail() const {
+    if (kind != Kind::Watch && kind != Kind::CleanEnough) return "";
+    // Past the bar the exact age no longer matters, and a text that does not tick every minute
+    // keeps the page unchanged (not rewritten) run after run.
+    std::string age = kind == Kind::Watch ? human_duration(clean_seconds) : "over " + std::to_string(bar_hours) + " h";
+    return "clean since " + format_time(since) + " (" + age + "); " +
+           std::to_string(bar_hours) + " h clean is the usual bar before returning the host to production";
+}
+
+const char* CleanStatus::css() const {
+    switch (kind) {
+        case Kind::Alarm: return "alarm";
+        case Kind::Watch: return "watch";
+        case Kind::CleanEnough: return "ok";
+        case Kind::NoAlarmOnRecord: return "none";
+        case Kind::Unknown: break;
+    }
+    return "unknown";
+}
+
+CleanStatus clean_status(const std::string& color, std::time_t color_since,
+                         const std::vector<HistoryEvent>& history, bool have_history,
+                         std::time_t now, int bar_hours) {
+    CleanStatus c;
+    c.color = color;
+    c.bar_hours = bar_hours;
+    if (is_alarm_color(color)) {
+        c.kind = CleanStatus::Kind::Alarm;
+        return c;
+    }
+    if (color != "green" || !have_history) return c;  // Unknown
+    // Newest first: an alarm ends where the next (newer) event starts. The history worker may lag
+    // the board, so an alarm still "current" in the file ended when the board turned green.
+    std::time_t newer_start = 0;
+    for (const auto& ev : history) {
+        if (is_alarm_color(ev.color)) {
+            std::time_t end = newer_start ? newer_start
+                              : ev.duration >= 0 ? ev.start + ev.duration
+                                                 : color_since;
+            if (end <= 0 || end > now) end = now;
+            c.since = end;
+            c.clean_seconds = static_cast<long>(now - end);
+            c.kind = c.clean_seconds >= static_cast<long>(bar_hours) * 3600 ? CleanStatus::Kind::CleanEnough
+                                                                           : CleanStatus::Kind::Watch;
+            return c;
+        }
+        newer_start = ev.start;
+    }
+    c.kind = CleanStatus::Kind::NoAlarmOnRecord;
+    return c;
+}
+
+const HistoryEvent* last_ended_alarm(const std::vector<HistoryEvent>& history,
+                                     const std::string& current_color) {
+    for (size_t i = 0; i < history.size(); ++i) {
+        bool current = i == 0 && history[i].duration < 0 && history[i].color == current_color;
+        if (!current && is_alarm_color(history[i].color)) return &history[i];
+    }
+    return nullptr;
+}
+
+std::string histlog_time(std::time_t t) {
+    struct tm tm {};
+    localtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a_%b_", &tm);
+    std::string s = buf;
+    s += std::to_string(tm.tm_mday);
+    std::strftime(buf, sizeof buf, "_%H:%M:%S_%Y", &tm);
+    return s + buf;
+}
+
+std::string histlog_host_dir(const std::string& host) {
+    std::string d = host;
+    std::replace(d.begin(), d.end(), '.', '_');
+    return d;
+}
+
+bool parse_histlog(const std::string& text, StoredStatus& out) {
+    out = StoredStatus{};
+    size_t nl = text.find('\n');
+    std::string first = text.substr(0, nl);
+    size_t sp = first.find(' ');
+    out.color = first.substr(0, sp);
+    if (color_severity(out.color) < 0) return false;
+    out.line1 = sp == std::string::npos ? "" : first.substr(sp + 1);
+    if (nl == std::string::npos) return true;
+    std::string body = text.substr(nl + 1);
+    // xymond appends its tail right after the message (often with no newline before it). The
+    // last occurrence is xymond's: host text earlier in the body cannot cut the evidence short.
+    size_t tail = body.rfind("Status unchanged in ");
+    if (tail != std::string::npos && std::count(body.begin() + tail, body.end(), '\n') <= 4) body.erase(tail);
+    while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.pop_back();
+    out.body = body;
+    return true;
+}
+
+}  // namespace mr

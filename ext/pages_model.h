@@ -9,6 +9,31 @@
 namespace mr {
 
 // One host's row on the fleet page / tile on the wall. Text fields are still untrusted.
+// Where the host stands after an alarm, against the "clean for N hours" bar incident responders
+// use before returning a host to production.
+struct CleanStatus {
+    enum class Kind {
+        Unknown,          // no history to judge from, or the column is clear/purple/blue now
+        Alarm,            // red or yellow now
+        Watch,            // green, but red/yellow less than bar_hours ago
+        CleanEnough,      // green, last red/yellow ended at least bar_hours ago
+        NoAlarmOnRecord,  // green, and no red/yellow anywhere in the history file
+    };
+    Kind kind = Kind::Unknown;
+    std::string color;        // current colour
+    std::time_t since = 0;    // Watch/CleanEnough: when the last red/yellow ended
+    long clean_seconds = 0;   // now - since
+    int bar_hours = 24;
+
+    // "clean for long enough", "watch: clean for only 3 h 12 min of 24 h", "not clean: red now", ...
+    std::string summary() const;
+    // Watch/CleanEnough: "clean since 2026-11-26 22:41 (3 h 12 min); 24 h clean is the usual bar
+    // before returning the host to production" ("(over 24 h)" once past the bar); "" otherwise.
+    std::string detail() const;
+    // CSS class part: "ok", "watch", "alarm", "none", "unknown".
+    const char* css() const;
+};
+
 struct HostRow {
     std::string host;
     std::string color;
@@ -21,6 +46,9 @@ struct HostRow {
     std::time_t since = 0;    // lastchange
     bool acked = false;
     std::string ackmsg;
+    CleanStatus clean;        // set by the generator from the history file
+    std::string paging;       // red: who alerts.cfg pages, with the rule's line; set by the generator
+    std::string paged;        // red, for a wall tile: "Paged: oncall@example.com" or "no paging rule ..."
 };
 
 struct FleetSummary {
@@ -54,6 +82,40 @@ std::string format_time(std::time_t t);
 std::string since_text(std::time_t since, std::time_t now);
 // "1.9" for cores; "" when unknown.
 std::string format_cores(double cores);
+
+// ---- Incident follow-up: the evidence Xymon keeps, and "clean for long enough". ----
+
+bool is_alarm_color(const std::string& color);  // red or yellow
+
+// "3 h 12 min", "2 d 4 h", "12 min", "45 s".
+std::string human_duration(long seconds);
+
+// `history` newest first (parse_history); `color` and `color_since` are the board's now.
+CleanStatus clean_status(const std::string& color, std::time_t color_since,
+                         const std::vector<HistoryEvent>& history, bool have_history,
+                         std::time_t now, int bar_hours);
+
+// The most recent red/yellow episode that is over (the current one is on the page already);
+// nullptr when there is none. The newest event of the file is the current one only when its
+// colour is the board's `current_color` (the history worker can lag the board).
+const HistoryEvent* last_ended_alarm(const std::vector<HistoryEvent>& history,
+                                     const std::string& current_color);
+
+// The name Xymon gives the stored status of a colour change at `t` (local time), which is also
+// historylog.sh's TIMEBUF: "Thu_Nov_26_23:00:06_2026", no leading zero on the day
+// (xymond_history + lib/timefunc.c histlogtime()).
+std::string histlog_time(std::time_t t);
+// Xymon's histlogs/ directory for a host: dots become underscores.
+std::string histlog_host_dir(const std::string& host);
+
+// A stored status (histlogs/HOST/TEST/TIME): "red headline\nbody" then xymond's own tail
+// ("Status unchanged in 0.00 minutes\nMessage received from ...\nClient data ID ..."), cut here.
+struct StoredStatus {
+    std::string color;
+    std::string line1;
+    std::string body;
+};
+bool parse_histlog(const std::string& text, StoredStatus& out);
 
 // A safe file name part for a host: Xymon host names are [A-Za-z0-9._-]; anything else
 // (or a name starting with '.') is refused so a page can never be written outside --www.

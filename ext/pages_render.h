@@ -23,6 +23,16 @@ struct PageUrls {
     std::string history(const std::string& host) const;
     std::string graph(const std::string& host) const;
     std::string icon(const std::string& color, bool acked) const;
+    // Xymon's stored status of the colour change at `t` (historylog.sh, TIMEBUF = histlog_time).
+    std::string histlog(const std::string& host, std::time_t t) const;
+};
+
+// What the host page shows beyond the board: the evidence of the last red/yellow episode.
+struct HostPageExtras {
+    const HistoryEvent* last_alarm = nullptr;  // last_ended_alarm(history); null: none
+    bool have_stored = false;                  // its stored status was found and parsed
+    StoredStatus stored;
+    size_t timeline_max = 20;
 };
 
 std::string render_fleet_body(const std::vector<HostRow>& rows, const FleetSummary& s,
@@ -31,12 +41,15 @@ std::string render_wall_body(const std::vector<HostRow>& rows, const FleetSummar
                              std::time_t now, const PageUrls& urls, size_t max_tiles = 12);
 std::string render_host_body(const HostRow& row, const BoardEntry& entry,
                              const std::vector<HistoryEvent>& history, std::time_t now,
-                             const PageUrls& urls);
+                             const PageUrls& urls, const HostPageExtras& extras = {});
 
 struct PagesConfig {
     std::string www_dir;          // output
     std::string templates_dir;    // miningrisk_header/_footer, miningrisk_wall_header/_footer, miningrisk.css
     std::string history_dir;      // $XYMONHISTDIR; "" = no timelines
+    std::string histlog_dir;      // $XYMONHISTLOGS (stored statuses); "" = no "Last evidence"
+    std::string alerts_cfg;       // alerts.cfg text ("" = no rule), for "who is paged"
+    int clean_hours = 24;         // the bar for "clean for long enough"
     std::string host_filter;      // ECMAScript regex on host names; "" = all
     TemplateVars env;             // for &NAME in templates
     PageUrls urls;

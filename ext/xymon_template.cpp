@@ -85,6 +85,71 @@ std::string expand_dollar_vars(const std::string& text, const TemplateVars& env)
     return out;
 }
 
+namespace {
+
+const std::vector<std::string>& special_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> n;
+        for (const auto& kv : page_specials("", "", 0)) n.push_back(kv.first);
+        return n;
+    }();
+    return names;
+}
+
+bool is_special(const std::string& name) {
+    for (const auto& n : special_names())
+        if (n == name) return true;
+    return false;
+}
+
+}  // namespace
+
+PreparedTemplate::PreparedTemplate(const std::string& tpl, const TemplateVars& env,
+                                   std::string (*read_file)(const std::string& path)) {
+    // Same walk as expand_template; a special becomes a slot, everything else is final text.
+    text_.emplace_back();
+    size_t i = 0;
+    while (i < tpl.size()) {
+        size_t amp = tpl.find('&', i);
+        if (amp == std::string::npos) amp = tpl.size();
+        text_.back().append(tpl, i, amp - i);
+        if (amp == tpl.size()) break;
+        size_t end = amp + 1;
+        while (end < tpl.size() && is_name_char(tpl[end])) ++end;
+        std::string name = tpl.substr(amp + 1, end - amp - 1);
+        // Whether a ';' follows matters to expand_template, so it goes along (and comes off again).
+        bool semi = end < tpl.size() && tpl[end] == ';';
+        std::string piece = expand_template(tpl.substr(amp, end - amp + (semi ? 1 : 0)), env, TemplateVars{}, read_file);
+        if (semi) piece.pop_back();
+        if (!name.empty() && is_special(name)) {
+            slots_.push_back({name, piece});
+            text_.emplace_back();
+        } else {
+            text_.back() += piece;
+        }
+        i = end;
+    }
+}
+
+std::string PreparedTemplate::expand(const TemplateVars& specials) const {
+    std::string out = text_[0];
+    for (size_t i = 0; i < slots_.size(); ++i) {
+        auto it = specials.find(slots_[i].name);
+        out += it != specials.end() ? it->second : slots_[i].fallback;
+        out += text_[i + 1];
+    }
+    return out;
+}
+
+std::string PreparedTemplate::fingerprint_text() const {
+    std::string s;
+    for (size_t i = 0; i < text_.size(); ++i) {
+        s += text_[i];
+        if (i < slots_.size()) s += "\x1f" + slots_[i].name + "\x1f" + slots_[i].fallback + "\x1f";
+    }
+    return s;
+}
+
 std::string expand_template(const std::string& tpl, const TemplateVars& env,
                             const TemplateVars& specials,
                             std::string (*read_file)(const std::string& path)) {

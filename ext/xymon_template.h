@@ -6,6 +6,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 namespace mr {
 
@@ -25,6 +26,27 @@ TemplateVars page_specials(const std::string& background_color, const std::strin
 std::string expand_template(const std::string& tpl, const TemplateVars& env,
                             const TemplateVars& specials,
                             std::string (*read_file)(const std::string& path) = nullptr);
+
+// A template expanded once per run: the environment and "file:" includes are resolved here, and
+// only the page specials (the names page_specials() sets) are left as slots, so each page is a
+// join of strings. expand(s) == expand_template(tpl, env, s) for specials from page_specials().
+class PreparedTemplate {
+public:
+    PreparedTemplate() = default;
+    PreparedTemplate(const std::string& tpl, const TemplateVars& env,
+                     std::string (*read_file)(const std::string& path) = nullptr);
+    std::string expand(const TemplateVars& specials) const;
+    // Everything but the slots' values: a change here changes every page.
+    std::string fingerprint_text() const;
+
+private:
+    struct Slot {
+        std::string name;
+        std::string fallback;  // when `specials` lacks the name
+    };
+    std::vector<std::string> text_;  // text_[i] comes before slots_[i]; one more than slots_
+    std::vector<Slot> slots_;
+};
 
 // "$NAME" and "${NAME}" from env; unknown names expand to "".
 std::string expand_dollar_vars(const std::string& text, const TemplateVars& env);

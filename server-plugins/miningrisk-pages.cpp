@@ -25,7 +25,8 @@ namespace {
 
 void usage() {
     std::cerr << "usage: miningrisk-pages [--once] [--interval SEC] [--www DIR] [--templates DIR]\n"
-                 "         [--board-file FILE] [--history-dir DIR] [--hosts REGEX] [--timeout SEC]\n"
+                 "         [--board-file FILE] [--history-dir DIR] [--histlog-dir DIR] [--hosts REGEX]\n"
+                 "         [--clean-hours N] [--alerts FILE] [--timeout SEC]\n"
                  "  --once          one run, then exit (the tasks.d task, INTERVAL 1m)\n"
                  "  --interval SEC  without --once: regenerate every SEC seconds (default 60)\n"
                  "  --www DIR       output (default $XYMONWWWDIR/miningrisk or /var/lib/xymon/www/miningrisk)\n"
@@ -33,6 +34,12 @@ void usage() {
                  "                  (default $XYMONHOME/web, else /etc/xymon/web)\n"
                  "  --board-file F  read the board (xymondxboard XML or xymondboard pipe format) from F\n"
                  "  --history-dir D Xymon's history files (default $XYMONHISTDIR or /var/lib/xymon/hist)\n"
+                 "  --histlog-dir D Xymon's stored statuses, for the last evidence after a host went green\n"
+                 "                  (default $XYMONHISTLOGS or /var/lib/xymon/histlogs)\n"
+                 "  --clean-hours N hours without red/yellow before a host counts as clean for long\n"
+                 "                  enough to return to production (default 24)\n"
+                 "  --alerts FILE   alerts.cfg, to say who is paged on red (default $XYMONHOME/etc/alerts.cfg,\n"
+                 "                  else /etc/xymon/alerts.cfg)\n"
                  "  --hosts REGEX   only hosts whose name matches\n";
 }
 
@@ -48,6 +55,7 @@ struct Options {
     int interval = 60;
     double timeout = 30;
     std::string board_file;
+    std::string alerts_file;
     mr::PagesConfig cfg;
 };
 
@@ -82,6 +90,8 @@ int run_once(Options& o) {
         return 1;
     }
     o.cfg.now = std::time(nullptr);
+    // Re-read every run: xymond_alert re-reads alerts.cfg by itself, so the wall follows edits.
+    o.cfg.alerts_cfg = mr::read_text_file(o.alerts_file);
     mr::PagesResult res;
     if (!mr::generate_pages(board, o.cfg, res, &error, warn)) {
         warn(error);
@@ -102,6 +112,9 @@ int main(int argc, char** argv) {
     std::string home = env_or("XYMONHOME", "");
     o.cfg.templates_dir = !home.empty() && access((home + "/web").c_str(), R_OK) == 0 ? home + "/web" : "/etc/xymon/web";
     o.cfg.history_dir = env_or("XYMONHISTDIR", "/var/lib/xymon/hist");
+    o.cfg.histlog_dir = env_or("XYMONHISTLOGS", "/var/lib/xymon/histlogs");
+    o.alerts_file = !home.empty() && access((home + "/etc/alerts.cfg").c_str(), R_OK) == 0 ? home + "/etc/alerts.cfg"
+                                                                                          : "/etc/xymon/alerts.cfg";
     o.cfg.urls.cgi = env_or("XYMONSERVERCGIURL", "/xymon-cgi");
     o.cfg.urls.skin = env_or("XYMONSKIN", "/xymon/gifs/static");
     o.cfg.urls.pages = env_or("XYMONSERVERWWWURL", "/xymon") + "/miningrisk";
@@ -122,6 +135,18 @@ int main(int argc, char** argv) {
         else if (a == "--board-file") value(o.board_file);
         else if (a == "--history-dir") value(o.cfg.history_dir);
         else if (a == "--hosts") value(o.cfg.host_filter);
+        else if (a == "--histlog-dir") value(o.cfg.histlog_dir);
+        else if (a == "--alerts") value(o.alerts_file);
+        else if (a == "--clean-hours") {
+            value(v);
+            char* end = nullptr;
+            long h = std::strtol(v.c_str(), &end, 10);
+            if (v.empty() || *end != '\0' || h < 1 || h > 24 * 365) {
+                std::cerr << "miningrisk-pages: --clean-hours needs a whole number of hours from 1 to 8760, not '" << v << "'\n";
+                return 2;
+            }
+            o.cfg.clean_hours = static_cast<int>(h);
+        }
         else if (a == "--interval") { value(v); o.interval = std::max(5, std::atoi(v.c_str())); }
         else if (a == "--timeout") { value(v); o.timeout = std::max(1.0, std::atof(v.c_str())); }
         else if (a == "--debug") mr::set_verbose(true);

@@ -1,16 +1,20 @@
 // Generates every page for 10,000 synthetic hosts (a synthetic xymondxlog-style board XML with
-// full messages) into a temp dir; prints "pages hosts=N cpu_ms=... rss_kb=...". Target: <= 1 s CPU.
+// full messages) into a temp dir, with a history file per host (every 50th green host had a red
+// episode 2 h ago, so its page shows "Last evidence" from a stored status and a "watch" line);
+// prints "pages hosts=N cpu_ms=... rss_kb=...". Target: <= 1 s CPU.
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
 #include "atomic_file.h"
 #include "board.h"
+#include "pages_model.h"
 #include "pages_render.h"
 
 using namespace mr;
@@ -34,6 +38,40 @@ static std::string synthetic_board(int hosts) {
              "</Message></ServerStatus>\n";
     }
     return x + "</StatusBoard>\n";
+}
+
+// Xymon's hist/HOST.TEST lines and, for a past red, its histlogs/HOST/TEST/TIME stored status.
+static void synthetic_history(const std::string& hist, const std::string& histlogs, int hosts, std::time_t now) {
+    mkdir(hist.c_str(), 0755);
+    mkdir(histlogs.c_str(), 0755);
+    auto line = [](std::time_t t, const char* color, long dur) {
+        char when[64];
+        struct tm tm {};
+        localtime_r(&t, &tm);
+        std::strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
+        return std::string(when) + " " + color + " " + std::to_string(t) + (dur >= 0 ? " " + std::to_string(dur) : "") + "\n";
+    };
+    for (int i = 0; i < hosts; ++i) {
+        std::string host = "bench" + std::to_string(i) + ".example.com";
+        std::time_t start = now - 30 * 86400;
+        std::string text;
+        bool was_red = i % 50 == 0 && i % 100 != 0;  // green now, red 2 h ago
+        if (was_red) {
+            std::time_t red = now - 3 * 3600, green = now - 2 * 3600;
+            text = line(start, "green", red - start) + line(red, "red", green - red) + line(green, "green", -1);
+            std::string dir = histlogs + "/" + histlog_host_dir(host);
+            mkdir(dir.c_str(), 0755);
+            mkdir((dir + "/miningrisk").c_str(), 0755);
+            write_file_atomic(dir + "/miningrisk/" + histlog_time(red),
+                              "red xmrig (pid 4316, user www-data) on 1.9 cores, pool 203.0.113.5:3333\n"
+                              "<table><tr><td>4316</td><td>xmrig</td></tr></table>\nsuspectcores : 1.9"
+                              "Status unchanged in 0.00 minutes\nMessage received from 127.0.0.1\n",
+                              nullptr, 0644, false);
+        } else {
+            text = line(start, "green", -1);
+        }
+        write_file_atomic(hist + "/" + host + ".miningrisk", text, nullptr, 0644, false);
+    }
 }
 
 static double cpu_ms() {
@@ -60,6 +98,8 @@ int main(int argc, char** argv) {
         write_file_atomic(tpl + "/miningrisk_footer", read_text_file("/etc/xymon/web/stdnormal_footer"), nullptr);
     }
     std::string xml = synthetic_board(hosts);
+    const std::time_t now = 1795740000;
+    synthetic_history(dir + "/hist", dir + "/histlogs", hosts, now);
 
     double start = cpu_ms();
     std::vector<BoardEntry> board;
@@ -72,7 +112,10 @@ int main(int argc, char** argv) {
     cfg.www_dir = www;
     cfg.templates_dir = tpl;
     cfg.env = environment_vars();
-    cfg.now = 1795740000;
+    cfg.history_dir = dir + "/hist";
+    cfg.histlog_dir = dir + "/histlogs";
+    cfg.alerts_cfg = "SERVICE=miningrisk COLOR=red\n\tMAIL oncall@example.com DURATION>5m REPEAT=30m\n";
+    cfg.now = now;
     PagesResult res;
     if (!generate_pages(board, cfg, res, &err)) {
         std::fprintf(stderr, "generate: %s\n", err.c_str());

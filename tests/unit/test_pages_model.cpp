@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -101,4 +102,89 @@ TEST_CASE("pages_model: durations, times and host file names") {
     CHECK(host_file_name_ok("pg-red_1"));
     for (const char* bad : {"", "../etc", ".hidden", "a/b", "a b", "<x>", "h\xc3\xa9"})
         CHECK_MESSAGE(!host_file_name_ok(bad), bad);
+}
+
+namespace {
+HistoryEvent ev(std::time_t start, const std::string& color, long duration) {
+    HistoryEvent e;
+    e.start = start;
+    e.color = color;
+    e.duration = duration;
+    return e;
+}
+}  // namespace
+
+TEST_CASE("pages_model: clean for long enough, or still under watch") {
+    const std::time_t red_at = kNow - 4 * 3600, green_at = kNow - (3 * 3600 + 12 * 60);
+    // Newest first, as parse_history gives them.
+    std::vector<HistoryEvent> h = {ev(green_at, "green", -1), ev(red_at, "red", green_at - red_at),
+                                   ev(kNow - 86400 * 9, "green", kNow - 86400 * 9 - red_at)};
+    CleanStatus w = clean_status("green", green_at, h, true, kNow, 24);
+    CHECK(w.kind == CleanStatus::Kind::Watch);
+    CHECK(w.since == green_at);
+    CHECK(w.summary() == "watch: clean for only 3 h 12 min of 24 h");
+    CHECK(w.detail().find("(3 h 12 min); 24 h clean is the usual bar before returning the host to production") !=
+          std::string::npos);
+    CHECK(std::string(w.css()) == "watch");
+
+    CleanStatus ok = clean_status("green", green_at, h, true, kNow, 3);
+    CHECK(ok.kind == CleanStatus::Kind::CleanEnough);
+    CHECK(ok.summary() == "clean for long enough");
+    CHECK(std::string(ok.css()) == "ok");
+
+    CHECK(clean_status("red", red_at, h, true, kNow, 24).summary() == "not clean: red now");
+    CHECK(clean_status("yellow", red_at, h, true, kNow, 24).kind == CleanStatus::Kind::Alarm);
+    CHECK(clean_status("clear", red_at, h, true, kNow, 24).summary() == "cannot tell: column is clear");
+    CHECK(clean_status("green", red_at, {ev(kNow - 999, "green", -1)}, true, kNow, 24).kind ==
+          CleanStatus::Kind::NoAlarmOnRecord);
+    CHECK(clean_status("green", red_at, {}, false, kNow, 24).kind == CleanStatus::Kind::Unknown);
+}
+
+TEST_CASE("pages_model: the history file lagging the board still ends the alarm at the board's change") {
+    // The board is green since 10 min; the history worker has not written the change yet.
+    std::vector<HistoryEvent> h = {ev(kNow - 3600, "yellow", -1)};
+    CleanStatus c = clean_status("green", kNow - 600, h, true, kNow, 24);
+    CHECK(c.kind == CleanStatus::Kind::Watch);
+    CHECK(c.clean_seconds == 600);
+    const HistoryEvent* last = last_ended_alarm(h, "green");
+    REQUIRE(last);
+    CHECK(last->color == "yellow");
+    CHECK(last_ended_alarm(h, "yellow") == nullptr);  // still the current episode
+    CHECK(last_ended_alarm({ev(kNow, "green", -1), ev(kNow - 60, "clear", 60)}, "green") == nullptr);
+}
+
+TEST_CASE("pages_model: human durations") {
+    CHECK(human_duration(45) == "45 s");
+    CHECK(human_duration(12 * 60 + 5) == "12 min");
+    CHECK(human_duration(3 * 3600) == "3 h");
+    CHECK(human_duration(3 * 3600 + 12 * 60) == "3 h 12 min");
+    CHECK(human_duration(2 * 86400 + 4 * 3600 + 59) == "2 d 4 h");
+    CHECK(human_duration(-5) == "0 s");
+}
+
+TEST_CASE("pages_model: histlog names as xymond_history writes them") {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    CHECK(histlog_time(1795734006) == "Thu_Nov_26_23:00:06_2026");  // a real file name on this server
+    CHECK(histlog_time(1794009600) == "Sat_Nov_7_00:00:00_2026");   // no leading zero on the day
+    unsetenv("TZ");
+    tzset();
+    CHECK(histlog_host_dir("web01.example.com") == "web01_example_com");
+}
+
+TEST_CASE("pages_model: a stored status without xymond's tail") {
+    StoredStatus s;
+    REQUIRE(parse_histlog("red minerd (pid 77) on 0.9 cores\n<table><tr><td>77</td></tr></table>\n"
+                          "suspectcores : 0.9Status unchanged in 0.00 minutes\nMessage received from 127.0.0.1\n"
+                          "Client data ID 1795732128\n",
+                          s));
+    CHECK(s.color == "red");
+    CHECK(s.line1 == "minerd (pid 77) on 0.9 cores");
+    CHECK(s.body == "<table><tr><td>77</td></tr></table>\nsuspectcores : 0.9");
+    // Host text saying "Status unchanged in" early in the body does not cut the evidence short.
+    REQUIRE(parse_histlog("yellow x\nStatus unchanged in 1 line\na\nb\nc\nd\ne\nf\nStatus unchanged in 0.00 minutes\n"
+                          "Message received from 1.2.3.4\n", s));
+    CHECK(s.body.find("f") != std::string::npos);
+    CHECK_FALSE(parse_histlog("garbage", s));
+    CHECK_FALSE(parse_histlog("", s));
 }

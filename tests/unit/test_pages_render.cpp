@@ -10,6 +10,7 @@
 
 #include "atomic_file.h"
 #include "pages_render.h"
+#include "paging_rule.h"
 
 using namespace mr;
 
@@ -126,4 +127,97 @@ TEST_CASE("pages_render: atomic write replaces content and leaves no temp file")
     CHECK_FALSE(write_file_atomic(std::string(tmpl) + "/missing/x.html", "x", &err));
     CHECK(err.find("missing") != std::string::npos);
     std::system(("rm -rf " + std::string(tmpl)).c_str());
+}
+
+TEST_CASE("pages_render: a host gone green keeps its last evidence, escaped, and links each alarm") {
+    const std::time_t now = 1795740000, red_at = now - 7200, green_at = now - 3600;
+    auto e = entry("h1", "green", "no miner found", "suspectcores : 0");
+    e.lastchange = green_at;
+    HostRow r = make_row(e, now);
+    std::vector<HistoryEvent> hist(2);
+    hist[0].start = green_at; hist[0].color = "green";
+    hist[1].start = red_at; hist[1].color = "red"; hist[1].duration = green_at - red_at;
+    r.clean = clean_status(r.color, r.since, hist, true, now, 24);
+    HostPageExtras x;
+    x.last_alarm = last_ended_alarm(hist, r.color);
+    REQUIRE(x.last_alarm);
+    x.have_stored = parse_histlog("red <img src=x onerror=alert(1)> (pid 66) on 2 cores\n"
+                                  "<table><tr><td>&red</td><td><script>alert(3)</script>xmrig</td></tr></table>"
+                                  "Status unchanged in 0.00 minutes\nMessage received from 127.0.0.1\n", x.stored);
+    REQUIRE(x.have_stored);
+    PageUrls urls;
+    std::string html = render_host_body(r, e, hist, now, urls, x);
+    CHECK(html.find("Last evidence, red at " + format_time(red_at) + ": &lt;img src=x onerror=alert(1)&gt; (pid 66)") !=
+          std::string::npos);
+    CHECK(html.find("<td>&amp;red</td>") != std::string::npos);
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<img src=\"x\"") == std::string::npos);
+    std::string link = "/xymon-cgi/historylog.sh?HOST=h1&amp;SERVICE=miningrisk&amp;TIMEBUF=" + histlog_time(red_at);
+    CHECK(html.find("href=\"" + link + "\"") != std::string::npos);
+    // green entries of the timeline have no stored-status link
+    CHECK(html.find("TIMEBUF=" + histlog_time(green_at)) == std::string::npos);
+    CHECK(html.find("watch: clean for only 1 h of 24 h") != std::string::npos);
+    CHECK(html.find("24 h clean is the usual bar before returning the host to production") != std::string::npos);
+}
+
+TEST_CASE("pages_render: a red tile says who is paged") {
+    const std::time_t now = 1795733200;
+    auto red = entry("r1", "red", "xmrig on 3.0 cores", "");
+    std::vector<HostRow> rows = {make_row(red, now)};
+    rows[0].paged = "Paged: <b>oncall</b>@example.com";
+    std::string wall = render_wall_body(rows, summarize(rows), now, PageUrls());
+    CHECK(wall.find("Paged: &lt;b&gt;oncall&lt;/b&gt;@example.com") != std::string::npos);
+    CHECK(wall.find("host-r1.html") != std::string::npos);
+    rows[0].paged = paging_text(find_paging("", "r1", "miningrisk"), "miningrisk");
+    CHECK(render_wall_body(rows, summarize(rows), now, PageUrls()).find("no paging rule for miningrisk in alerts.cfg") !=
+          std::string::npos);
+}
+
+TEST_CASE("pages_render: generate_pages reads Xymon's history and stored statuses, and skips unchanged pages") {
+    char tmpl[] = "/tmp/mr-pages-test.XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    std::string dir = tmpl, tpl = dir + "/tpl", www = dir + "/www", hist = dir + "/hist", logs = dir + "/histlogs";
+    for (const auto& d : {tpl, www, hist, logs, logs + "/web_1", logs + "/web_1/miningrisk"}) mkdir(d.c_str(), 0755);
+    REQUIRE(write_file_atomic(tpl + "/miningrisk_header", "<html><body class=\"&XYMWEBBACKGROUND\">", nullptr));
+    REQUIRE(write_file_atomic(tpl + "/miningrisk_footer", "</body></html>", nullptr));
+    const std::time_t now = 1795740000, red_at = now - 7200, green_at = now - 3600;
+    // Xymon ends the current line with a NUL byte (xymond_history writes strlen+1).
+    std::string h = "Thu Nov 26 20:00:00 2026 red " + std::to_string(red_at) + " 3600\n" +
+                    "Thu Nov 26 21:00:00 2026 green " + std::to_string(green_at) + std::string(1, '\0');
+    REQUIRE(write_file_atomic(hist + "/web.1.miningrisk", h, nullptr));
+    REQUIRE(write_file_atomic(logs + "/web_1/miningrisk/" + histlog_time(red_at),
+                              "red minerd (pid 77) on 1 cores\n<table><tr><td>minerd</td></tr></table>", nullptr));
+    auto e = entry("web.1", "green", "no miner found", "");
+    e.lastchange = green_at;
+    PagesConfig cfg;
+    cfg.www_dir = www;
+    cfg.templates_dir = tpl;
+    cfg.history_dir = hist;
+    cfg.histlog_dir = logs;
+    cfg.clean_hours = 1;
+    cfg.now = now;
+    PagesResult res;
+    std::string err;
+    REQUIRE(generate_pages({e}, cfg, res, &err));
+    std::string page = slurp(www + "/host-web.1.html");
+    CHECK(page.find("Last evidence, red at " + format_time(red_at) + ": minerd (pid 77) on 1 cores") != std::string::npos);
+    CHECK(page.find("<td>minerd</td>") != std::string::npos);
+    CHECK(page.find("clean for long enough") != std::string::npos);
+    CHECK(slurp(www + "/index.html").find("clean for long enough") != std::string::npos);
+
+    // Same inputs next minute: not rendered again. New board data: rendered again.
+    cfg.now += 60;
+    REQUIRE(generate_pages({e}, cfg, res, &err));
+    CHECK(res.unchanged == 1);
+    e.color = "red";
+    e.line1 = "xmrig now";
+    e.message = "red xmrig now";
+    REQUIRE(generate_pages({e}, cfg, res, &err));
+    CHECK(res.unchanged == 0);
+    CHECK(slurp(www + "/host-web.1.html").find("xmrig now") != std::string::npos);
+    // A page deleted behind the generator's back comes back even though its inputs did not change.
+    unlink((www + "/host-web.1.html").c_str());
+    REQUIRE(generate_pages({e}, cfg, res, &err));
+    CHECK(access((www + "/host-web.1.html").c_str(), F_OK) == 0);
+    std::system(("rm -rf " + dir).c_str());
 }

@@ -47,3 +47,21 @@ TEST_CASE("xymon_template: the real stdnormal_header leaves no &NAME behind") {
     CHECK(out.find("&XYM") == std::string::npos);
     CHECK(out.find("&nbsp;") != std::string::npos);
 }
+
+TEST_CASE("xymon_template: a prepared template expands like expand_template") {
+    TemplateVars env{{"XYMONBODYHEADER", "file:/menu.cfg"}, {"XYMONSERVERWWWURL", "/xymon"},
+                     {"XYMONLOGO", "Xymon"}, {"XYMONDREL", "4.3.30"}};
+    std::string tpl = "<BODY class=\"&XYMWEBBACKGROUND\">&XYMONBODYHEADER &XYMWEBREFRESH; &AElig; &; & &"
+                      "&UNKNOWN &XYMONDREL;&XYMONDREL &XYMWEBHOST&XYMWEBDATE end&";
+    PreparedTemplate p(tpl, env, fake_file);
+    for (const auto& sp : {page_specials("red", "Thu", 60, "web<1>", "miningrisk"), page_specials("green", "", 5),
+                           TemplateVars{}}) {
+        CHECK(p.expand(sp) == expand_template(tpl, env, sp, fake_file));
+    }
+    std::string real = read_text_file("/etc/xymon/web/stdnormal_header");
+    PreparedTemplate pr(real, env);
+    TemplateVars sp = page_specials("yellow", "d", 60, "h", "miningrisk");
+    CHECK(pr.expand(sp) == expand_template(real, env, sp));
+    // What is not a slot is in the fingerprint: a changed menu changes every page.
+    CHECK(p.fingerprint_text().find("Main Xymon") != std::string::npos);
+}
