@@ -3,16 +3,13 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "text_util.h"
+
 namespace mr {
 
 namespace {
 
-std::string trim(const std::string& s) {
-    size_t a = s.find_first_not_of(" \t\r");
-    if (a == std::string::npos) return "";
-    size_t b = s.find_last_not_of(" \t\r");
-    return s.substr(a, b - a + 1);
-}
+std::string trimmed(std::string_view s) { return std::string(trim(s, " \t\r")); }
 
 bool parse_number(const std::string& v, double lo, double hi, double& out) {
     char* end = nullptr;
@@ -46,11 +43,11 @@ bool parse_client_config(const std::string& text, const std::string& file, Clien
     };
     while (std::getline(in, raw)) {
         ++lineno;
-        std::string line = trim(raw.substr(0, raw.find('#')));
+        std::string line = trimmed(std::string_view(raw).substr(0, raw.find('#')));
         if (line.empty()) continue;
         size_t eq = line.find('=');
         if (eq == std::string::npos) return fail("expected 'key = value', got '" + line.substr(0, 80) + "'");
-        std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+        std::string key = trimmed(line.substr(0, eq)), value = trimmed(line.substr(eq + 1));
         double d = 0;
         if (key == "interval") {
             if (!parse_number(value, 10, 86400, d)) return fail("interval must be 10..86400 seconds");

@@ -9,6 +9,7 @@
 #include "ioc_list.h"
 #include "rules.h"
 #include "sha256.h"
+#include "text_util.h"
 
 namespace mr {
 namespace {
@@ -21,7 +22,6 @@ constexpr size_t kMaxEnvEntries = 256;
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
 
 // Word separators: whitespace and the shell punctuation a "sh -c '...'" line carries.
 bool is_separator(char c) {
@@ -38,39 +38,22 @@ bool is_separator(char c) {
 bool ieq_prefix(std::string_view s, std::string_view lower_prefix) {
     if (s.size() < lower_prefix.size()) return false;
     for (size_t i = 0; i < lower_prefix.size(); ++i)
-        if (lower(s[i]) != lower_prefix[i]) return false;
+        if (to_lower_ascii(s[i]) != lower_prefix[i]) return false;
     return true;
 }
 
-bool parse_port(std::string_view s, uint16_t& out) {
-    if (s.empty() || s.size() > 5) return false;
-    unsigned v = 0;
-    for (char c : s) {
-        if (!is_digit(c)) return false;
-        v = v * 10 + unsigned(c - '0');
-    }
-    if (v == 0 || v > 65535) return false;
-    out = uint16_t(v);
-    return true;
-}
-
-bool is_ipv4(std::string_view s) {
-    if (s.size() < 7 || s.size() > 15) return false;
-    char buf[16];
-    std::memcpy(buf, s.data(), s.size());
-    buf[s.size()] = 0;
-    in_addr a;
-    return inet_pton(AF_INET, buf, &a) == 1;
-}
-
-bool is_ipv6(std::string_view s) {
-    if (s.size() < 2 || s.size() > 45) return false;
+// Whether inet_pton takes `s` (of min_len..max_len bytes) as an address of `family`.
+bool is_address(int family, std::string_view s, size_t min_len, size_t max_len) {
+    if (s.size() < min_len || s.size() > max_len) return false;
     char buf[48];
     std::memcpy(buf, s.data(), s.size());
     buf[s.size()] = 0;
-    in6_addr a;
-    return inet_pton(AF_INET6, buf, &a) == 1;
+    in6_addr a;  // room for either family
+    return inet_pton(family, buf, &a) == 1;
 }
+
+bool is_ipv4(std::string_view s) { return is_address(AF_INET, s, 7, 15); }
+bool is_ipv6(std::string_view s) { return is_address(AF_INET6, s, 2, 45); }
 
 // "[scheme://][user@]host[:port][/path]" -> host and port (0 if none). False if no host.
 bool parse_endpoint(std::string_view s, std::string& host, uint16_t& port, bool need_port) {
@@ -308,7 +291,7 @@ const char* to_string(WalletKind k) {
 
 std::string_view find_stratum_url(std::string_view s) {
     for (size_t i = 0; i + 14 <= s.size(); ++i) {
-        if (lower(s[i]) != 's' || !ieq_prefix(s.substr(i), "stratum")) continue;
+        if (to_lower_ascii(s[i]) != 's' || !ieq_prefix(s.substr(i), "stratum")) continue;
         size_t j = i + 7;
         while (j < s.size() && is_digit(s[j]) && j < i + 9) ++j;
         if (j >= s.size() || s[j] != '+') continue;
@@ -352,7 +335,7 @@ bool decode_base64(std::string_view s, std::string& out, size_t max_out) {
 WalletKind classify_wallet(std::string_view w) {
     if (w.size() == 42 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X')) {
         for (size_t i = 2; i < w.size(); ++i) {
-            char c = lower(w[i]);
+            char c = to_lower_ascii(w[i]);
             if (!is_digit(c) && (c < 'a' || c > 'f')) return WalletKind::none;
         }
         return WalletKind::ethereum;
@@ -437,8 +420,7 @@ void check_cmdline(const ProcessInfo& p, const RuleSet& rules, std::vector<Signa
     // "-a rx/0 -o host:port": an algorithm and a pool endpoint together. A known mining
     // algorithm makes it definitive; an unknown one is only suspicious.
     if (!algo_value.empty() && !pool_host.empty()) {
-        std::string algo(algo_value.substr(0, 64));
-        for (char& c : algo) c = lower(c);
+        std::string algo = to_lower_ascii(algo_value.substr(0, 64));
         Strength s = rules.algorithms.count(algo) ? Strength::strong : Strength::medium;
         std::string hp = pool_host + ":" + std::to_string(pool_port);
         add_signal(out, "algo_pool_flags", s,

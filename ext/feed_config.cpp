@@ -2,44 +2,15 @@
 
 #include <fmt/core.h>
 
-#include <cctype>
-#include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
+
+#include "feed_state.h"
+#include "text_util.h"
 
 namespace mr {
 
 namespace {
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return out;
-}
-
-// Splits a line into words; KEY="a b" keeps the quoted part as one word without the quotes.
-bool split_words(std::string_view line, std::vector<std::string>& words, std::string& why) {
-    std::size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-        if (i >= line.size()) break;
-        std::string word;
-        bool quoted = false;
-        while (i < line.size() && (quoted || (line[i] != ' ' && line[i] != '\t'))) {
-            if (line[i] == '"') quoted = !quoted;
-            else word += line[i];
-            ++i;
-        }
-        if (quoted) {
-            why = "unterminated quote";
-            return false;
-        }
-        words.push_back(word);
-    }
-    return true;
-}
 
 bool valid_name(std::string_view n) {
     if (n.empty() || n.size() > 64) return false;
@@ -50,15 +21,8 @@ bool valid_name(std::string_view n) {
     return n[0] != '.';
 }
 
-bool parse_number(std::string_view s, unsigned long long& v) {
-    if (s.empty() || s.size() > 15) return false;
-    v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + static_cast<unsigned>(c - '0');
-    }
-    return true;
-}
+// Config numbers: up to 15 digits, no sign.
+bool parse_number(std::string_view s, unsigned long long& v) { return parse_decimal(s, 15, v); }
 
 // Like parse_duration but also "0.5s" / "1.5": short waits in tests.
 bool parse_seconds(std::string_view s, double& out) {
@@ -79,8 +43,15 @@ bool parse_seconds(std::string_view s, double& out) {
     return true;
 }
 
+// The config and its allow files, whole (bounded by read_file); "FILE: cannot open" when unreadable.
+bool read_whole_file(const std::string& path, std::string& text, std::string& error) {
+    if (read_file(path, text)) return true;
+    error = fmt::format("{}: cannot open", path);
+    return false;
+}
+
 bool parse_bool(std::string_view s, bool& out) {
-    std::string u = upper(s);
+    std::string u = to_upper_ascii(s);
     if (u == "YES" || u == "TRUE" || u == "ON" || u == "1") return out = true, true;
     if (u == "NO" || u == "FALSE" || u == "OFF" || u == "0") return out = false, true;
     return false;
@@ -91,7 +62,7 @@ std::optional<std::string> parse_feed_words(const std::vector<std::string>& w, F
     bool have_url = false, have_format = false;
     for (std::size_t i = 2; i < w.size(); ++i) {
         std::size_t eq = w[i].find('=');
-        std::string key = upper(w[i].substr(0, eq));
+        std::string key = to_upper_ascii(w[i].substr(0, eq));
         std::string val = eq == std::string::npos ? "" : w[i].substr(eq + 1);
         if (eq == std::string::npos) {
             if (key == "DISABLED") f.enabled = false;
@@ -102,8 +73,7 @@ std::optional<std::string> parse_feed_words(const std::vector<std::string>& w, F
         unsigned long long n;
         long long secs;
         if (key == "URL") {
-            std::string l = val;
-            for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            std::string l = to_lower_ascii(val);
             if (l.rfind("http://", 0) != 0 && l.rfind("https://", 0) != 0)
                 return fmt::format("URL must be http:// or https://, got '{}'", val);
             f.url = val;
@@ -213,24 +183,19 @@ bool parse_feed_config(std::string_view text, const std::string& filename, FeedC
                        std::string& error) {
     FeedConfig c;
     std::set<std::string> names;
-    std::size_t pos = 0, line_no = 0;
+    LineReader lines(text);
     auto fail = [&](const std::string& why) {
-        error = fmt::format("{}:{}: {}", filename, line_no, why);
+        error = fmt::format("{}:{}: {}", filename, lines.number(), why);
         return false;
     };
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) nl = text.size();
-        std::string_view line = text.substr(pos, nl - pos);
-        pos = nl + 1;
-        ++line_no;
+    for (std::string_view line; lines.next(line);) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         std::size_t first = line.find_first_not_of(" \t");
         if (first == std::string_view::npos || line[first] == '#') continue;
         std::vector<std::string> words;
         std::string why;
-        if (!split_words(line, words, why)) return fail(why);
-        if (upper(words[0]) == "FEED") {
+        if (!split_quoted_words(line, words, why)) return fail(why);
+        if (to_upper_ascii(words[0]) == "FEED") {
             if (words.size() < 2 || !valid_name(words[1]))
                 return fail("FEED needs a name of letters, digits, '-', '_' or '.'");
             if (!names.insert(words[1]).second)
@@ -244,7 +209,7 @@ bool parse_feed_config(std::string_view text, const std::string& filename, FeedC
         if (words.size() != 1 || words[0].find('=') == std::string::npos)
             return fail(fmt::format("expected KEY=VALUE or FEED NAME ..., got '{}'", std::string(line)));
         std::size_t eq = words[0].find('=');
-        std::string key = upper(words[0].substr(0, eq));
+        std::string key = to_upper_ascii(words[0].substr(0, eq));
         std::string val = words[0].substr(eq + 1);
         if (val.empty()) return fail(fmt::format("{} needs a value", key));
         if (auto err = parse_global(key, val, c)) return fail(*err);
@@ -254,15 +219,10 @@ bool parse_feed_config(std::string_view text, const std::string& filename, FeedC
 }
 
 bool load_feed_config(const std::string& path, FeedConfig& out, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = fmt::format("{}: cannot open", path);
-        return false;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    std::string text;
+    if (!read_whole_file(path, text, error)) return false;
     FeedConfig c;
-    if (!parse_feed_config(ss.str(), path, c, error)) return false;
+    if (!parse_feed_config(text, path, c, error)) return false;
     for (const auto& f : c.allow_files)
         if (!load_allow_file(f, c.allow, error)) return false;
     out = std::move(c);
@@ -270,14 +230,9 @@ bool load_feed_config(const std::string& path, FeedConfig& out, std::string& err
 }
 
 bool load_allow_file(const std::string& path, std::vector<FeedEntry>& out, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = fmt::format("{}: cannot open", path);
-        return false;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    ParsedFeed p = parse_feed(ss.str(), FeedFormat::Ioc);
+    std::string text;
+    if (!read_whole_file(path, text, error)) return false;
+    ParsedFeed p = parse_feed(text, FeedFormat::Ioc);
     if (p.bad_count > 0) {
         error = fmt::format("{}:{}: {}", path, p.bad[0].line, p.bad[0].reason);
         return false;

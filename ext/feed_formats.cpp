@@ -5,53 +5,26 @@
 #include <algorithm>
 #include <cstring>
 
+#include "text_util.h"
+
 namespace mr {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+// A feed line's blanks: printable-only lines leave just space and tab inside; '\r' ends lines
+// of files written on Windows.
+constexpr std::string_view kBlanks = " \t";
+constexpr std::string_view kLineBlanks = " \t\r";
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (is_space(s.front()) || s.front() == '\r')) s.remove_prefix(1);
-    while (!s.empty() && (is_space(s.back()) || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
+std::string_view trim_line(std::string_view s) { return trim(s, kLineBlanks); }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
+std::string_view first_token(std::string_view s) { return s.substr(0, s.find_first_of(kBlanks)); }
 
-std::string_view first_token(std::string_view s) {
-    std::size_t end = 0;
-    while (end < s.size() && !is_space(s[end])) ++end;
-    return s.substr(0, end);
-}
-
-// Splits "a b  c" into tokens.
-std::vector<std::string_view> tokens(std::string_view s) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && is_space(s[i])) ++i;
-        std::size_t start = i;
-        while (i < s.size() && !is_space(s[i])) ++i;
-        if (i > start) out.push_back(s.substr(start, i - start));
-    }
-    return out;
-}
-
-bool parse_port(std::string_view s, int& port) {
-    if (s.empty() || s.size() > 5) return false;
-    int v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + (c - '0');
-    }
-    if (v < 1 || v > 65535) return false;
-    port = v;
+// Reads a port into FeedEntry::port.
+bool parse_entry_port(std::string_view s, int& port) {
+    uint16_t p;
+    if (!parse_port(s, p)) return false;
+    port = p;
     return true;
 }
 
@@ -83,7 +56,7 @@ bool valid_label_char(char c) {
 
 // Lower-cases and checks a domain; strips a trailing dot and a leading "*." / ".".
 bool parse_domain(std::string_view s, std::string& out, std::string* reason) {
-    std::string d = lower(s);
+    std::string d = to_lower_ascii(s);
     if (d == "*" || d == "*.") {  // kept as an entry so validation can name it
         out = "*";
         return true;
@@ -148,7 +121,7 @@ std::string address_text(const FeedEntry& e) {
 std::string_view strip_comment(std::string_view line) {
     std::size_t hash = line.find('#');
     if (hash != std::string_view::npos) line = line.substr(0, hash);
-    return trim(line);
+    return trim_line(line);
 }
 
 bool is_comment(std::string_view line) {
@@ -161,7 +134,7 @@ bool hosts_boilerplate(std::string_view name) {
                                         "broadcasthost", "ip6-localhost", "ip6-loopback",
                                         "ip6-localnet", "ip6-mcastprefix", "ip6-allnodes",
                                         "ip6-allrouters", "ip6-allhosts", "0.0.0.0"};
-    std::string l = lower(name);
+    std::string l = to_lower_ascii(name);
     for (const char* n : names)
         if (l == n) return true;
     return false;
@@ -189,7 +162,7 @@ LineOutcome parse_token(std::string_view token) {
 
 // maltrail: URLs give their host (and port); bare paths ("/xmrig/") are not network indicators.
 LineOutcome parse_maltrail(std::string_view token) {
-    std::string l = lower(token);
+    std::string l = to_lower_ascii(token);
     std::string_view t = token;
     if (l.rfind("http://", 0) == 0) t.remove_prefix(7);
     else if (l.rfind("https://", 0) == 0) t.remove_prefix(8);
@@ -204,10 +177,17 @@ LineOutcome parse_maltrail(std::string_view token) {
     return parse_token(t);
 }
 
+// A list of one kind of indicator: an entry of another kind is a bad line, saying `expected`.
+LineOutcome only_kinds(LineOutcome o, EntryKind a, EntryKind b, const char* expected) {
+    if (o.result == LineResult::Entry && o.entries[0].kind != a && o.entries[0].kind != b)
+        return {LineResult::Bad, {}, expected};
+    return o;
+}
+
 LineOutcome parse_line(std::string_view line, FeedFormat format) {
     switch (format) {
         case FeedFormat::Hosts: {
-            auto toks = tokens(line);
+            auto toks = split_whitespace(line, kBlanks);
             LineOutcome o;
             FeedEntry sink;
             if (toks.size() < 2 || !parse_address(toks[0], sink)) {
@@ -228,31 +208,20 @@ LineOutcome parse_line(std::string_view line, FeedFormat format) {
             return o;
         }
         case FeedFormat::Domains: {
-            auto toks = tokens(line);
+            auto toks = split_whitespace(line, kBlanks);
             if (toks.size() != 1) return {LineResult::Bad, {}, "expected one domain"};
-            LineOutcome o = parse_token(toks[0]);
-            if (o.result == LineResult::Entry && o.entries[0].kind != EntryKind::Domain &&
-                o.entries[0].kind != EntryKind::Address)
-                return {LineResult::Bad, {}, "expected a domain"};
-            return o;
+            return only_kinds(parse_token(toks[0]), EntryKind::Domain, EntryKind::Address,
+                              "expected a domain");
         }
-        case FeedFormat::Ips: {
-            LineOutcome o = parse_token(first_token(line));
-            if (o.result == LineResult::Entry && o.entries[0].kind != EntryKind::Address &&
-                o.entries[0].kind != EntryKind::Cidr)
-                return {LineResult::Bad, {}, "expected an IP address or CIDR"};
-            return o;
-        }
-        case FeedFormat::IpPort: {
-            LineOutcome o = parse_token(first_token(line));
-            if (o.result == LineResult::Entry && o.entries[0].kind != EntryKind::AddressPort &&
-                o.entries[0].kind != EntryKind::DomainPort)
-                return {LineResult::Bad, {}, "expected ADDRESS:PORT"};
-            return o;
-        }
+        case FeedFormat::Ips:
+            return only_kinds(parse_token(first_token(line)), EntryKind::Address, EntryKind::Cidr,
+                              "expected an IP address or CIDR");
+        case FeedFormat::IpPort:
+            return only_kinds(parse_token(first_token(line)), EntryKind::AddressPort,
+                              EntryKind::DomainPort, "expected ADDRESS:PORT");
         case FeedFormat::Maltrail: return parse_maltrail(first_token(line));
         case FeedFormat::Ioc: {
-            auto toks = tokens(line);
+            auto toks = split_whitespace(line, kBlanks);
             if (toks.size() != 1) return {LineResult::Bad, {}, "expected one entry"};
             return parse_token(toks[0]);
         }
@@ -263,7 +232,7 @@ LineOutcome parse_line(std::string_view line, FeedFormat format) {
 }  // namespace
 
 std::optional<FeedFormat> feed_format_from_name(std::string_view name) {
-    std::string n = lower(name);
+    std::string n = to_lower_ascii(name);
     if (n == "domains" || n == "list") return FeedFormat::Domains;
     if (n == "hosts") return FeedFormat::Hosts;
     if (n == "ips") return FeedFormat::Ips;
@@ -290,7 +259,7 @@ std::optional<FeedEntry> parse_ioc_entry(std::string_view token, std::string* re
         if (reason) *reason = why;
         return std::nullopt;
     };
-    token = trim(token);
+    token = trim_line(token);
     if (token.empty()) return fail("empty entry");
     if (token.size() > 260) return fail("entry too long");
     FeedEntry e;
@@ -300,7 +269,7 @@ std::optional<FeedEntry> parse_ioc_entry(std::string_view token, std::string* re
         if (!parse_address(token.substr(1, close - 1), e) || e.family != 6)
             return fail("bad IPv6 address in [IPv6]:port");
         std::string_view rest = token.substr(close + 1);
-        if (rest.size() < 2 || rest[0] != ':' || !parse_port(rest.substr(1), e.port))
+        if (rest.size() < 2 || rest[0] != ':' || !parse_entry_port(rest.substr(1), e.port))
             return fail("bad port");
         e.kind = EntryKind::AddressPort;
         e.text = "[" + e.host + "]:" + std::to_string(e.port);
@@ -311,9 +280,9 @@ std::optional<FeedEntry> parse_ioc_entry(std::string_view token, std::string* re
         if (!parse_address(token.substr(0, slash), e)) return fail("bad address in CIDR");
         std::string_view p = token.substr(slash + 1);
         int max = e.family == 4 ? 32 : 128;
-        if (p.empty() || p.size() > 3 || p.find_first_not_of("0123456789") != std::string_view::npos)
-            return fail("bad CIDR prefix length");
-        int prefix = std::stoi(std::string(p));
+        unsigned long long digits;
+        if (!parse_decimal(p, 3, digits)) return fail("bad CIDR prefix length");
+        int prefix = int(digits);
         if (prefix > max) return fail("CIDR prefix length too long");
         e.prefix = prefix;
         mask_host_bits(e);
@@ -336,7 +305,7 @@ std::optional<FeedEntry> parse_ioc_entry(std::string_view token, std::string* re
     if (colon != std::string_view::npos) {
         if (token.find(':', colon + 1) != std::string_view::npos) return fail("bad IPv6 address");
         std::string_view host = token.substr(0, colon);
-        if (!parse_port(token.substr(colon + 1), e.port)) return fail("bad port");
+        if (!parse_entry_port(token.substr(colon + 1), e.port)) return fail("bad port");
         if (parse_address(host, e)) {
             e.kind = EntryKind::AddressPort;
         } else {
@@ -371,18 +340,13 @@ ParsedFeed parse_feed(std::string_view body, FeedFormat format) {
             break;
         }
     }
-    std::size_t pos = 0, line_no = 0;
+    LineReader lines(body);
     auto bad = [&](std::string reason) {
         ++out.bad_count;
-        if (out.bad.size() < kMaxBadLinesKept) out.bad.push_back({line_no, std::move(reason)});
+        if (out.bad.size() < kMaxBadLinesKept) out.bad.push_back({lines.number(), std::move(reason)});
     };
-    while (pos < body.size()) {
-        std::size_t nl = body.find('\n', pos);
-        if (nl == std::string_view::npos) nl = body.size();
-        std::string_view raw = body.substr(pos, nl - pos);
-        pos = nl + 1;
-        ++line_no;
-        std::string_view line = trim(raw);
+    for (std::string_view raw; lines.next(raw);) {
+        std::string_view line = trim_line(raw);
         if (is_comment(line)) continue;
         line = strip_comment(line);
         if (line.empty()) continue;

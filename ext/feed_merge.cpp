@@ -7,6 +7,7 @@
 #include <set>
 
 #include "feed_validate.h"
+#include "text_util.h"
 
 namespace mr {
 
@@ -93,12 +94,8 @@ std::string render_merged_list(const MergeResult& m, const std::string& version,
 }
 
 std::string list_version(std::string_view text) {
-    std::size_t pos = 0;
-    for (int lines = 0; pos < text.size() && lines < 50; ++lines) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) nl = text.size();
-        std::string_view line = text.substr(pos, nl - pos);
-        pos = nl + 1;
+    LineReader lines(text);
+    for (std::string_view line; lines.number() < 50 && lines.next(line);) {
         const std::string_view key = "# version:";
         if (line.substr(0, key.size()) == key) {
             line.remove_prefix(key.size());

@@ -10,6 +10,8 @@
 
 #include <fmt/core.h>
 
+#include "text_util.h"
+
 namespace mr {
 
 namespace {
@@ -22,13 +24,10 @@ std::string one_line(const std::string& s) {
     return out.substr(0, 1024);
 }
 
-bool to_ll(const std::string& s, long long& v) {
-    if (s.empty() || s.size() > 19) return false;
-    v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + (c - '0');
-    }
+bool to_ll(std::string_view s, long long& v) {
+    unsigned long long u;
+    if (!parse_decimal(s, 19, u)) return false;
+    v = static_cast<long long>(u);
     return true;
 }
 
@@ -111,20 +110,15 @@ bool load_feed_state(const std::string& path, FeedState& out, std::string& error
         error = fmt::format("{}: cannot read", path);
         return false;
     }
-    std::size_t pos = 0, line_no = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string::npos) nl = text.size();
-        std::string line = text.substr(pos, nl - pos);
-        pos = nl + 1;
-        ++line_no;
+    LineReader lines(text);
+    for (std::string_view line; lines.next(line);) {
         if (line.empty() || line[0] == '#') continue;
         std::size_t eq = line.find('=');
-        if (eq == std::string::npos) {
-            error = fmt::format("{}:{}: expected key=value", path, line_no);
+        if (eq == std::string_view::npos) {
+            error = fmt::format("{}:{}: expected key=value", path, lines.number());
             return false;
         }
-        std::string k = line.substr(0, eq), v = line.substr(eq + 1);
+        std::string k(line.substr(0, eq)), v(line.substr(eq + 1));
         long long n = 0;
         bool num_ok = to_ll(v, n) || v.empty();
         if (k == "etag") out.etag = v;

@@ -4,6 +4,7 @@
 
 #include "name_rules.h"
 #include "rules.h"
+#include "text_util.h"
 
 namespace mr {
 namespace {
@@ -12,12 +13,8 @@ bool starts_with(std::string_view s, std::string_view p) {
     return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s.substr(0, 64));
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return out;
-}
+// Names compare case-blind, on their first 64 bytes.
+std::string lower(std::string_view s) { return to_lower_ascii(s.substr(0, 64)); }
 
 // First word of argv[0], unmodified (a fake "[kworker/0:1]" keeps its brackets and slash).
 std::string_view argv0_word(const ProcessInfo& p) {

@@ -5,30 +5,16 @@
 #include <cstring>
 
 #include "rule_files.h"
+#include "text_util.h"
 
 namespace mr {
 namespace {
 
-bool parse_port(std::string_view s, uint16_t& out) {
-    if (s.empty() || s.size() > 5) return false;
-    unsigned v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + unsigned(c - '0');
-    }
-    if (v == 0 || v > 65535) return false;
-    out = uint16_t(v);
-    return true;
-}
-
-bool parse_int(std::string_view s, int& out) {
-    if (s.empty() || s.size() > 3) return false;
-    int v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + (c - '0');
-    }
-    out = v;
+// A CIDR prefix length, up to 3 digits (the caller checks it against the family).
+bool parse_prefix_length(std::string_view s, int& out) {
+    unsigned long long v;
+    if (!parse_decimal(s, 3, v)) return false;
+    out = int(v);
     return true;
 }
 
@@ -51,7 +37,7 @@ std::string normalize_domain(std::string_view s) {
             out += c;
             continue;
         }
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+        c = to_lower_ascii(c);
         bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
         if (!ok || ++label > 63) return "";
         if (c < '0' || c > '9') last_label_alpha = true;
@@ -127,7 +113,7 @@ bool IocList::add(std::string_view s, std::string& why) {
     // CIDR
     if (size_t slash = s.find('/'); slash != std::string_view::npos) {
         int bits;
-        if (!parse_addr(s.substr(0, slash), a) || !parse_int(s.substr(slash + 1), bits)) {
+        if (!parse_addr(s.substr(0, slash), a) || !parse_prefix_length(s.substr(slash + 1), bits)) {
             why = "bad CIDR";
             return false;
         }

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "kv_codec.h"
+#include "text_util.h"
 
 namespace mr {
 
@@ -155,11 +156,8 @@ ParseResult parse_client_message(std::string_view text, ClientReport& out) {
     std::string section;
     bool saw_header = false;
     std::map<int, size_t> finding_by_pid;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = (nl == std::string_view::npos) ? text.size() : nl + 1;
+    LineReader lines(text);
+    for (std::string_view line; lines.next(line);) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.empty()) continue;
         if (line.rfind("client", 0) == 0 && section.empty()) {

@@ -1,6 +1,7 @@
 #include "name_rules.h"
 
 #include "rules.h"
+#include "text_util.h"
 
 namespace mr {
 
@@ -21,12 +22,7 @@ namespace {
 
 bool lookup(const RuleSet& rules, std::string_view name, Strength& s) {
     if (name.empty() || name.size() > 64) return false;
-    char buf[64];
-    for (size_t i = 0; i < name.size(); ++i) {
-        char c = name[i];
-        buf[i] = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-    }
-    auto it = rules.miner_names.find(std::string(buf, name.size()));
+    auto it = rules.miner_names.find(to_lower_ascii(name));
     if (it == rules.miner_names.end()) return false;
     s = it->second;
     return true;

@@ -7,6 +7,7 @@
 #include "name_rules.h"
 #include "rule_files.h"
 #include "rules.h"
+#include "text_util.h"
 
 namespace mr {
 namespace {
@@ -65,22 +66,16 @@ void list_dir(const std::string& dir, std::vector<std::string>& files, const cha
 
 void check_persistence_text(std::string_view text, const std::string& label, const RuleSet& rules,
                             std::vector<Signal>& out) {
-    int line_no = 0;
-    while (!text.empty()) {
-        size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-        ++line_no;
+    LineReader lines(text);
+    for (std::string_view line; lines.next(line);) {
         size_t first = line.find_first_not_of(" \t");
         if (first == std::string_view::npos || line[first] == '#') continue;
-        std::string where = label + ":" + std::to_string(line_no) + ": ";
+        std::string where = label + ":" + std::to_string(lines.number()) + ": ";
         auto words = words_of(line);
 
         // A miner's name as a program in the line.
         for (std::string_view w : words) {
-            std::string name(base_name(w).substr(0, 64));
-            for (char& c : name)
-                if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+            std::string name = to_lower_ascii(base_name(w).substr(0, 64));
             if (rules.miner_names.count(name)) {
                 add_signal(out, "persistence_miner", Strength::strong, where + std::string(line));
                 break;

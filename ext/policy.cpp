@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "text_util.h"
+
 namespace mr {
 
 namespace {
@@ -18,25 +20,12 @@ struct Token {
 
 // Splits a line into words; double quotes group spaces ("TEXT=a b" and TEXT="a b" both work).
 bool tokenize(std::string_view line, std::vector<Token>& out, std::string& error) {
-    size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-        if (i >= line.size()) break;
-        std::string word;
-        bool quoted = false;
-        while (i < line.size() && (quoted || (line[i] != ' ' && line[i] != '\t' && line[i] != '\r'))) {
-            if (line[i] == '"') quoted = !quoted;
-            else word += line[i];
-            ++i;
-        }
-        if (quoted) {
-            error = "unterminated quote";
-            return false;
-        }
+    std::vector<std::string> words;
+    if (!split_quoted_words(line, words, error, " \t\r")) return false;
+    for (const std::string& word : words) {
         Token t;
         size_t eq = word.find('=');
-        t.key = word.substr(0, eq);
-        std::transform(t.key.begin(), t.key.end(), t.key.begin(), [](unsigned char c) { return std::toupper(c); });
+        t.key = to_upper_ascii(word.substr(0, eq));
         if (eq != std::string::npos) {
             t.value = word.substr(eq + 1);
             t.has_value = true;
@@ -112,7 +101,7 @@ bool value_matches(const std::string& want, const std::shared_ptr<std::regex>& r
 
 bool iequals(const std::string& a, const std::string& b) {
     return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return to_lower_ascii(x) == to_lower_ascii(y); });
 }
 
 }  // namespace
@@ -247,17 +236,13 @@ PolicyVerdict apply_policy(const EffectivePolicy& pol, std::vector<Finding> find
 bool Policy::load_text(std::string_view text, const std::string& file, std::string& error) {
     std::vector<std::shared_ptr<Scope>> scopes;
     std::shared_ptr<Scope> cur;
-    int lineno = 0;
-    size_t pos = 0;
+    LineReader lines(text);
     auto fail = [&](const std::string& msg) {
-        error = file + ":" + std::to_string(lineno) + ": " + msg;
+        error = file + ":" + std::to_string(lines.number()) + ": " + msg;
         return false;
     };
-    while (pos <= text.size()) {
-        size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
-        ++lineno;
+    for (std::string_view line; lines.next(line);) {
+        const int lineno = static_cast<int>(lines.number());
         size_t first = line.find_first_not_of(" \t\r");
         if (first == std::string_view::npos || line[first] == '#') continue;
         std::vector<Token> toks;
@@ -330,8 +315,7 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
             for (size_t i = 1; i < toks.size(); ++i) {
                 int w = 0;
                 // Signal ids are lower case: take the original spelling, not the upper-cased key.
-                std::string id = toks[i].key;
-                std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
+                std::string id = to_lower_ascii(toks[i].key);
                 if (!toks[i].has_value || !parse_strength_word(toks[i].value, w))
                     return fail("WEIGHT " + id + ": expected strong, medium, weak or off");
                 cur->weights[id] = w;

@@ -7,36 +7,10 @@
 #include <cstring>
 
 #include "rules.h"
+#include "text_util.h"
 
 namespace mr {
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return out;
-}
-
-bool parse_port_field(const std::string& s, uint16_t& out) {
-    if (s.empty() || s.size() > 5) return false;
-    unsigned v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + unsigned(c - '0');
-    }
-    if (v == 0 || v > 65535) return false;
-    out = uint16_t(v);
-    return true;
-}
 
 // One loader per file: returns false with a FILE:LINE error.
 using Loader = bool (*)(const RuleText&, const std::string& file, RuleSet&, std::string&);
@@ -52,7 +26,7 @@ bool load_names(const RuleText& rt, const std::string& file, RuleSet& rs, std::s
             err = rule_error(file, l.line, "name too long");
             return false;
         }
-        rs.miner_names[lower(l.fields[0])] = s;
+        rs.miner_names[to_lower_ascii(l.fields[0])] = s;
     }
     return true;
 }
@@ -73,7 +47,7 @@ bool load_kthreads(const RuleText& rt, const std::string& file, RuleSet& rs, std
 bool load_ports(const RuleText& rt, const std::string& file, RuleSet& rs, std::string& err) {
     for (const RuleLine& l : rt.lines) {
         uint16_t port;
-        if (l.fields.size() != 1 || !parse_port_field(l.fields[0], port)) {
+        if (l.fields.size() != 1 || !parse_port(l.fields[0], port)) {
             err = rule_error(file, l.line, "expected a port number 1-65535: " +
                                                quote_for_error(l.fields[0]));
             return false;
@@ -114,7 +88,7 @@ bool load_flags(const RuleText& rt, const std::string& file, RuleSet& rs, std::s
         if (kind == "miner-flag" && is_flag) rs.miner_flags[v] = s;
         else if (kind == "algo-flag" && is_flag) rs.algo_flags.insert(v);
         else if (kind == "pool-flag" && is_flag) rs.pool_flags.insert(v);
-        else if (kind == "algo") rs.algorithms.insert(lower(v));
+        else if (kind == "algo") rs.algorithms.insert(to_lower_ascii(v));
         else if (kind == "env") rs.env_names[v] = s;
         else {
             err = rule_error(file, l.line,
@@ -132,16 +106,12 @@ bool load_iocs(const RuleText&, const std::string&, RuleSet&, std::string&) { re
 
 RuleText split_rule_text(std::string_view text) {
     RuleText out;
-    int line_no = 0;
-    while (!text.empty()) {
-        size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-        ++line_no;
+    LineReader lines(text);
+    for (std::string_view line; lines.next(line);) {
         // The comment starts at '#' at line start or after whitespace.
         size_t hash = std::string_view::npos;
         for (size_t i = 0; i < line.size(); ++i)
-            if (line[i] == '#' && (i == 0 || is_space(line[i - 1]))) {
+            if (line[i] == '#' && (i == 0 || kAsciiSpace.find(line[i - 1]) != std::string_view::npos)) {
                 hash = i;
                 break;
             }
@@ -152,14 +122,8 @@ RuleText split_rule_text(std::string_view text) {
             line = line.substr(0, hash);
         }
         RuleLine rl;
-        rl.line = line_no;
-        size_t i = 0;
-        while (i < line.size()) {
-            while (i < line.size() && is_space(line[i])) ++i;
-            size_t start = i;
-            while (i < line.size() && !is_space(line[i])) ++i;
-            if (i > start) rl.fields.emplace_back(line.substr(start, i - start));
-        }
+        rl.line = int(lines.number());
+        for (std::string_view field : split_whitespace(line)) rl.fields.emplace_back(field);
         if (!rl.fields.empty()) out.lines.push_back(std::move(rl));
     }
     return out;

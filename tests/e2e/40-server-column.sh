@@ -40,6 +40,17 @@ remove_pages() {
         fi
     ) 9>"$XYMON_LOCK"
 }
+# add_pages FORMAT ARGS...: appends printf's lines to hosts.cfg under the same lock, and tells xymond.
+add_pages() {
+    (
+        flock 9
+        # shellcheck disable=SC2059 # the format is the caller's
+        printf "$@" >>/etc/xymon/hosts.cfg
+        kill -HUP "$(cat /run/xymon/xymond.pid)"
+    ) 9>"$XYMON_LOCK"
+}
+# page_is HOST PAGE: xymond has HOST on PAGE (hostinfo's XMH_PAGEPATH).
+page_is() { xq "hostinfo host=^$1\$ fields=XMH_PAGEPATH" | grep -qx "$2"; }
 restore_policy() { cp "$POLICY_BACKUP" "$POLICY"; rm -f "$POLICY_BACKUP"; remove_pages; cleanup_children; }
 trap restore_policy EXIT
 
@@ -49,6 +60,11 @@ body() { xq "xymondlog $1.miningrisk" 2>/dev/null; }
 color_is() { [ "$(xymon_color "$1" miningrisk)" = "$2" ]; }
 # Waits until HOST's line 1 contains TEXT (the column may have had another value before).
 wait_line1() { wait_until "${3:-15}" bash -c "$(declare -f line1 xq); XYMON=$XYMON; [[ \"\$(line1 $1)\" == *\"$2\"* ]]"; }
+# report HOST TEXT [mr_message args after HOST]: sends HOST a miningrisk message and waits until
+# its line 1 contains TEXT.
+report() { local host=$1 want=$2; shift 2; mr_message "$host" "$@" | send; wait_line1 "$host" "$want"; }
+# stock_report HOST FIXTURE TEXT: the same with a stock client capture renamed to HOST.
+stock_report() { sed "1s/.*/client $1.linux linux/" "$FIX/$2" | send; wait_line1 "$1" "$3"; }
 
 # mr_message HOST [visibility] [findings-lines] [signals-lines]: a client/miningrisk message in
 # the layout of ext/message.h (kv lines, values percent-encoded).
@@ -78,8 +94,7 @@ check "the xymonserver.d drop-in sends the column to RRD as NCV" grep -q 'TEST2R
 check "xymonlaunch knows the task (tasks.cfg --dump)" bash -c "su -s /bin/sh xymon -c '/usr/lib/xymon/server/bin/xymonlaunch --config=/etc/xymon/tasks.cfg --dump' | grep -q xymond_miningrisk"
 
 # 1. A miner turns the column red, with the pid in line 1.
-mr_message $H_MAIN full "$MINER_FINDING" "$MINER_SIGNALS" | send
-wait_line1 $H_MAIN "pid 4316"
+report $H_MAIN "pid 4316" full "$MINER_FINDING" "$MINER_SIGNALS"
 check "a miner turns the column red" color_is $H_MAIN red
 l1=$(line1 $H_MAIN)
 check_contains "line 1 names process, pid, user, cores and pool" "$l1" "red xmrig (pid 4316, user www-data) on 1.9 cores, pool 203.0.113.5:3333"
@@ -93,8 +108,7 @@ lifetime=$(( ${validtime#*|} - ${validtime%|*} ))
 check "lifetime is two 5-minute cycles plus 5 minutes (got $lifetime s)" test "$lifetime" -eq 900
 
 # 2. Gone: green.
-mr_message $H_MAIN full | send
-wait_line1 $H_MAIN "no miner found"
+report $H_MAIN "no miner found" full
 check "a clean report turns it green" color_is $H_MAIN green
 check_contains "green says what was checked" "$(line1 $H_MAIN)" "no miner found (123 processes, 45 sockets checked)"
 
@@ -110,14 +124,12 @@ POL
 sed -i "s|^HOST=$H_ALLOW,$H_EXPIRED|HOST=$H_ALLOW|" "$POLICY"
 sleep 6  # the worker looks at the policy's mtime every 5 s
 check "--show-policy prints the host's allow entry" bash -c "$WORKER --show-policy $H_ALLOW | grep -q 'active  $POLICY:.* EXE=/opt/bench/xmrig USER=bench (reason: e2e CPU benchmark; expires 2099-12-31)'"
-mr_message $H_ALLOW full "$BENCH_FINDING" "$BENCH_SIGNALS" | send
-wait_line1 $H_ALLOW "allowlisted"
+report $H_ALLOW "allowlisted" full "$BENCH_FINDING" "$BENCH_SIGNALS"
 check "an allowlisted miner is green" color_is $H_ALLOW green
 b=$(body $H_ALLOW)
 check_contains "the status shows the allow entry that matched" "$b" "e2e CPU benchmark"
 check_contains "and the suppressed finding" "$b" "Allowlisted (suppressed by policy)"
-mr_message $H_EXPIRED full "$BENCH_FINDING" "$BENCH_SIGNALS" | send
-wait_line1 $H_EXPIRED "pid 5000"
+report $H_EXPIRED "pid 5000" full "$BENCH_FINDING" "$BENCH_SIGNALS"
 check "an expired allow entry no longer applies: red" color_is $H_EXPIRED red
 check_contains "the status lists the expired entry" "$(body $H_EXPIRED)" "EXPIRED $POLICY"
 
@@ -133,15 +145,11 @@ cp "$POLICY_BACKUP" "$POLICY"
 # 3b. PAGE= scopes: the worker learns each host's page from xymond (hostinfo XMH_PAGEPATH), at
 # start and again after the @@reload that a hosts.cfg change brings.
 remove_pages
-(
-    flock 9
-    printf 'page mrsrvlab miningrisk e2e lab\n127.0.0.1\t%s\t# noconn\npage mrsrvoffice miningrisk e2e office\n127.0.0.1\t%s\t# noconn\n' \
-        $H_LAB $H_OFFICE >>/etc/xymon/hosts.cfg
-    kill -HUP "$(cat /run/xymon/xymond.pid)"
-) 9>"$XYMON_LOCK"
+add_pages 'page mrsrvlab miningrisk e2e lab\n127.0.0.1\t%s\t# noconn\npage mrsrvoffice miningrisk e2e office\n127.0.0.1\t%s\t# noconn\n' \
+    $H_LAB $H_OFFICE
 cp "$POLICY_BACKUP" "$POLICY"
 printf 'PAGE=mrsrvlab\n\tEXPECTED REASON="e2e mining lab"\n' >>"$POLICY"
-check "xymond puts the test host on its page" wait_until 15 bash -c "$(declare -f xq); XYMON=$XYMON; xq 'hostinfo host=^$H_LAB\$ fields=XMH_PAGEPATH' | grep -qx mrsrvlab"
+check "xymond puts the test host on its page" wait_until 15 bash -c "$(declare -f xq page_is); XYMON=$XYMON; page_is $H_LAB mrsrvlab"
 for h in $H_LAB $H_OFFICE; do xq "drop $h miningrisk" >/dev/null 2>&1; done
 sleep 6  # the policy's mtime check (5 s); xymond's @@reload has reached the worker by now
 mr_message $H_LAB full "$MINER_FINDING" "$MINER_SIGNALS" | send
@@ -153,42 +161,33 @@ check_contains "and line 1 says why" "$(line1 $H_LAB)" "mining expected here (e2
 check "a host on another page is unaffected: red" color_is $H_OFFICE red
 # Off the page again (hosts.cfg edit + HUP): the scope no longer applies.
 remove_pages
-(
-    flock 9
-    printf 'page mrsrvoffice miningrisk e2e office\n127.0.0.1\t%s\t# noconn\n127.0.0.1\t%s\t# noconn\n' $H_OFFICE $H_LAB >>/etc/xymon/hosts.cfg
-    kill -HUP "$(cat /run/xymon/xymond.pid)"
-) 9>"$XYMON_LOCK"
-check "xymond moves the test host off its page" wait_until 15 bash -c "$(declare -f xq); XYMON=$XYMON; xq 'hostinfo host=^$H_LAB\$ fields=XMH_PAGEPATH' | grep -qx mrsrvoffice"
+add_pages 'page mrsrvoffice miningrisk e2e office\n127.0.0.1\t%s\t# noconn\n127.0.0.1\t%s\t# noconn\n' $H_OFFICE $H_LAB
+check "xymond moves the test host off its page" wait_until 15 bash -c "$(declare -f xq page_is); XYMON=$XYMON; page_is $H_LAB mrsrvoffice"
 sleep 1
-mr_message $H_LAB full "$MINER_FINDING" "$MINER_SIGNALS" | send
-wait_line1 $H_LAB "red xmrig"
+report $H_LAB "red xmrig" full "$MINER_FINDING" "$MINER_SIGNALS"
 check "moved to another page (after @@reload), the lab scope no longer applies: red" color_is $H_LAB red
 remove_pages
 cp "$POLICY_BACKUP" "$POLICY"
 
 # 4. Agentless: a stock client message with a miner in [ps] and a pool in [ports].
-sed "1s/.*/client $H_AGENTLESS.linux linux/" "$FIX/stock-client-linux-miner.txt" | send
-wait_line1 $H_AGENTLESS "xmrig"
+stock_report $H_AGENTLESS stock-client-linux-miner.txt "xmrig"
 check "agentless: miner in [ps] + pool in [ports] is red" color_is $H_AGENTLESS red
 l1=$(line1 $H_AGENTLESS)
 check_contains "agentless: line 1 names the pid" "$l1" "xmrig (pid 4316, user www-data)"
 check_contains "agentless: marked as such in line 1" "$l1" "(agentless)"
 check_contains "agentless: body says the evidence is limited" "$(body $H_AGENTLESS)" "limited evidence: stock client [ps]/[ports] only"
-sed "1s/.*/client $H_AGENTLESS.linux linux/" "$FIX/stock-client-linux.txt" | send
-wait_line1 $H_AGENTLESS "no miner found"
+stock_report $H_AGENTLESS stock-client-linux.txt "no miner found"
 check "agentless: the clean stock capture is green" color_is $H_AGENTLESS green
 
 # A host with both: the miningrisk client's evidence wins over the stock [ps].
-mr_message $H_BOTH full | send
-wait_line1 $H_BOTH "no miner found"
+report $H_BOTH "no miner found" full
 sed "1s/.*/client $H_BOTH.linux linux/" "$FIX/stock-client-linux-miner.txt" | send
 sleep 3
 check "a host with miningrisk-client ignores the stock [ps] (still green)" color_is $H_BOTH green
 check_not_contains "and is not marked agentless" "$(line1 $H_BOTH)" "agentless"
 
 # 5. Limited visibility: yellow with the reason, never green.
-mr_message $H_LIMITED limited | send
-wait_line1 $H_LIMITED "limited visibility"
+report $H_LIMITED "limited visibility" limited
 check "limited visibility is yellow" color_is $H_LIMITED yellow
 check_contains "with the reason in line 1" "$(line1 $H_LIMITED)" "no CAP_SYS_PTRACE"
 
@@ -197,8 +196,7 @@ HOSTILE='pid=666 ppid=1 uid=0 user=root comm=%26red%20%3Cimg%20src%3Dx%20onerror
 '
 HOSTILE_SIG='pid=666 id=miner_name strength=strong evidence=%0A%26green%20all%20clear
 '
-mr_message $H_HOSTILE full "$HOSTILE" "$HOSTILE_SIG" | send
-wait_line1 $H_HOSTILE "pid 666"
+report $H_HOSTILE "pid 666" full "$HOSTILE" "$HOSTILE_SIG"
 b=$(body $H_HOSTILE)
 check_contains "a '&red <img ...>' process name is escaped" "$b" "&amp;red &lt;img src=x onerror=alert(1)&gt;"
 check_not_contains "no raw <img> tag reaches the status" "$b" "<img src=x"
@@ -215,8 +213,7 @@ sleep 2
 pid_after=$(pgrep -u xymon -f "^$WORKER" | head -1)
 check "the worker is alive after garbage, truncated and oversized messages" test -n "$pid_after"
 check "and it is the same process (no crash/restart: $pid_before -> $pid_after)" test "$pid_before" = "$pid_after"
-mr_message $H_BAD full "$MINER_FINDING" "$MINER_SIGNALS" | send
-wait_line1 $H_BAD "pid 4316"
+report $H_BAD "pid 4316" full "$MINER_FINDING" "$MINER_SIGNALS"
 check "the next good message is still processed" color_is $H_BAD red
 
 # 8. The trend graph: the xymonserver.d drop-in reaches xymond_rrd (run-all.sh restarts xymon
@@ -232,12 +229,10 @@ check "xymond_rrd runs with the drop-in (if not: restart xymon after the first m
 RRD=/var/lib/xymon/rrd/$H_RRD/miningrisk.rrd
 # A file from an older layout keeps its old DS names: start that one afresh.
 if [ -f "$RRD" ] && ! rrdtool info "$RRD" | grep -q '^ds\[suspectcores\]'; then rm -f "$RRD"; fi
-mr_message $H_RRD full | send
-wait_line1 $H_RRD "no miner found"
+report $H_RRD "no miner found" full
 sleep 1.2  # xymond_rrd ignores a second update within the same second
 cores="1.$((RANDOM % 90 + 10))"  # this run's value, to find in the file
-mr_message $H_RRD full "${MINER_FINDING/cores=1.92/cores=$cores}" "$MINER_SIGNALS" | send
-wait_line1 $H_RRD "pid 4316"
+report $H_RRD "pid 4316" full "${MINER_FINDING/cores=1.92/cores=$cores}" "$MINER_SIGNALS"
 check "the NCV values reach miningrisk.rrd" wait_until 30 test -f "$RRD"
 ds=$(rrdtool info "$RRD" 2>/dev/null | grep -o '^ds\[[a-z0-9]*\]\.type = "[A-Z]*"' | tr '\n' ' ')
 for name in suspectcores score findings poolconns; do

@@ -1,6 +1,7 @@
 // Helpers for the detection-rule tests: the shipped rule directory and small Snapshot builders.
 #pragma once
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -39,6 +40,25 @@ inline mr::Detector shipped_detector() {
     return d;
 }
 
+// A scratch directory /tmp/mr-PREFIX-XXXXXX, removed with everything in it at scope exit.
+struct TempDir {
+    std::string path;
+    explicit TempDir(const std::string& prefix) {
+        std::string tmpl = "/tmp/mr-" + prefix + "-XXXXXX";
+        if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp " + tmpl + " failed");
+        path = tmpl;
+    }
+    ~TempDir() { std::system(("rm -rf " + path).c_str()); }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    // Writes NAME (relative to the directory) and returns its full path.
+    std::string write(const std::string& name, const std::string& data) const {
+        std::string p = path + "/" + name;
+        std::ofstream(p, std::ios::binary) << data;
+        return p;
+    }
+};
+
 // A plain user process: /usr/bin/NAME run by a shell, idle.
 inline mr::ProcessInfo proc(int pid, const std::string& name, std::vector<std::string> argv = {}) {
     mr::ProcessInfo p;
@@ -53,6 +73,14 @@ inline mr::ProcessInfo proc(int pid, const std::string& name, std::vector<std::s
     p.state = 'S';
     p.num_threads = 1;
     return p;
+}
+
+// One per-process rule (mr::check_names, check_identity, check_cpu) run with the shipped rules.
+using ProcessRule = void (*)(const mr::ProcessInfo&, const mr::RuleSet&, std::vector<mr::Signal>&);
+inline std::vector<mr::Signal> rule_signals(ProcessRule rule, const mr::ProcessInfo& p) {
+    std::vector<mr::Signal> out;
+    rule(p, shipped_rules(), out);
+    return out;
 }
 
 inline bool has_signal(const std::vector<mr::Signal>& sigs, const std::string& id) {

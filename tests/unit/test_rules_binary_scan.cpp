@@ -10,22 +10,14 @@
 
 #include "binary_scan.h"
 #include "rules.h"
+#include "rules_test_util.h"
 #include "sha256.h"
 
 namespace {
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char t[] = "/tmp/mr-scan-XXXXXX";
-        path = mkdtemp(t);
-    }
-    ~TempDir() { std::system(("rm -rf " + path).c_str()); }
-    std::string write(const std::string& name, const std::string& data) {
-        std::string p = path + "/" + name;
-        std::ofstream(p, std::ios::binary) << data;
-        return p;
-    }
+// Scratch files for the scanner.
+struct TempDir : mr_test::TempDir {
+    TempDir() : mr_test::TempDir("scan") {}
 };
 
 std::vector<mr::BinaryMarker> markers() {

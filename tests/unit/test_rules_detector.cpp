@@ -108,14 +108,11 @@ TEST_CASE("rules: detector — argv in a finding is bounded to 1 KiB") {
 TEST_CASE("rules: detector — a config-file-only miner is caught by its binary and connection") {
     // No flags at all in argv; a renamed binary in a normal place. What gives it away: the
     // strings in its executable and the connection to a listed pool address.
-    char t[] = "/tmp/mr-det-XXXXXX";
-    std::string root = mkdtemp(t);
-    std::string bin = root + "/systemd-logind-helper";
-    {
-        std::ofstream out(bin, std::ios::binary);
-        out << std::string(5000, '\x7f') << "usage: --donate-level=N" << std::string(3000, 'z')
-            << "{\"method\":\"mining.subscribe\"}";
-    }
+    mr_test::TempDir tmp("det");
+    const std::string& root = tmp.path;
+    std::string bin = tmp.write("systemd-logind-helper",
+                                std::string(5000, '\x7f') + "usage: --donate-level=N" + std::string(3000, 'z') +
+                                    "{\"method\":\"mining.subscribe\"}");
     ::mkdir((root + "/proc").c_str(), 0755);
     ::mkdir((root + "/proc/900").c_str(), 0755);
     REQUIRE(::symlink(bin.c_str(), (root + "/proc/900/exe").c_str()) == 0);
@@ -150,7 +147,6 @@ TEST_CASE("rules: detector — a config-file-only miner is caught by its binary 
     REQUIRE(finding_for(fs, 900));
     CHECK(finding_for(fs, 900)->color == Color::red);
     CHECK(std::ifstream(opt.scan_cache_file).good());
-    std::system(("rm -rf " + root).c_str());
 }
 
 TEST_CASE("rules: detector — a connection to a listed pool alone is red, a miner port alone yellow") {

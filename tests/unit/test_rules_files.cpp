@@ -15,15 +15,12 @@
 namespace {
 
 // A scratch copy of the shipped rule directory that a test may break.
-struct RuleDirCopy {
-    std::string dir;
-    RuleDirCopy() {
-        char tmpl[] = "/tmp/mr-rules-XXXXXX";
-        dir = mkdtemp(tmpl);
+struct RuleDirCopy : mr_test::TempDir {
+    const std::string& dir = path;
+    RuleDirCopy() : TempDir("rules") {
         std::string cmd = "cp " + mr_test::shipped_rules_dir() + "/*.txt " + dir + "/";
         REQUIRE(std::system(cmd.c_str()) == 0);
     }
-    ~RuleDirCopy() { std::system(("rm -rf " + dir).c_str()); }
     void append(const std::string& file, const std::string& text) {
         std::ofstream(dir + "/" + file, std::ios::app) << text;
     }

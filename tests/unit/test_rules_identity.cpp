@@ -13,21 +13,9 @@ using mr_test::shipped_rules;
 using mr_test::signal_of;
 
 namespace {
-std::vector<mr::Signal> names(const mr::ProcessInfo& p) {
-    std::vector<mr::Signal> out;
-    mr::check_names(p, shipped_rules(), out);
-    return out;
-}
-std::vector<mr::Signal> identity(const mr::ProcessInfo& p) {
-    std::vector<mr::Signal> out;
-    mr::check_identity(p, shipped_rules(), out);
-    return out;
-}
-std::vector<mr::Signal> cpu(const mr::ProcessInfo& p) {
-    std::vector<mr::Signal> out;
-    mr::check_cpu(p, shipped_rules(), out);
-    return out;
-}
+std::vector<mr::Signal> names(const mr::ProcessInfo& p) { return mr_test::rule_signals(mr::check_names, p); }
+std::vector<mr::Signal> identity(const mr::ProcessInfo& p) { return mr_test::rule_signals(mr::check_identity, p); }
+std::vector<mr::Signal> cpu(const mr::ProcessInfo& p) { return mr_test::rule_signals(mr::check_cpu, p); }
 }  // namespace
 
 TEST_CASE("rules: miner names match comm, argv[0] or exe as whole names, any case") {

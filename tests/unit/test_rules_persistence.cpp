@@ -39,8 +39,8 @@ TEST_CASE("rules: persistence lines that start miners or download-and-run") {
 }
 
 TEST_CASE("rules: persistence scan of a root tree, reported on the host finding") {
-    char t[] = "/tmp/mr-persist-XXXXXX";
-    std::string root = mkdtemp(t);
+    mr_test::TempDir tmp("persist");
+    const std::string& root = tmp.path;
     std::system(("mkdir -p " + root + "/etc/cron.d " + root + "/etc/systemd/system " + root +
                  "/var/spool/cron/crontabs").c_str());
     std::ofstream(root + "/etc/crontab") << "17 * * * * root run-parts /etc/cron.hourly\n";
@@ -64,5 +64,4 @@ TEST_CASE("rules: persistence scan of a root tree, reported on the host finding"
     CHECK(mr_test::finding_for(fs, 0)->color == mr::Color::red);
     o.persistence_root.clear();
     CHECK(d.detect(mr::Snapshot{}, o).empty());
-    std::system(("rm -rf " + root).c_str());
 }
