@@ -277,6 +277,7 @@ int main(int argc, char** argv) {
         mr::WorkerOptions wopt;
         wopt.policy_path = "/etc/xymon/miningrisk.cfg";  // used when present (e.g. on the server)
         wopt.rules_dir = rules_dir;
+        wopt.pools_file = "";  // this client already scanned with the list it fetched
         mr::ServerWorker worker(wopt);
         worker.init();
         msg = worker.evaluate_miningrisk(r.host, "linux", msg, std::time(nullptr), &err);

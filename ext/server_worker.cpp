@@ -1,5 +1,7 @@
 #include "server_worker.h"
 
+#include <sys/stat.h>
+
 #include "agentless.h"
 #include "client_sections.h"
 #include "detect.h"
@@ -48,6 +50,31 @@ void ServerWorker::maybe_reload_policy(std::time_t now) {
         if (ok) log_line("policy " + opt_.policy_path + " changed, reloaded: " + std::to_string(policy_.scope_count()) + " scope(s)");
         else log_line("policy error, previous policy stays in force: " + error);
     }
+}
+
+void ServerWorker::maybe_reload_pools(std::time_t now) {
+    if (opt_.pools_file.empty() || now - last_pools_check_ < opt_.pools_check_seconds) return;
+    last_pools_check_ = now;
+    struct stat st {};
+    if (stat(opt_.pools_file.c_str(), &st) != 0 || st.st_mtime == pools_mtime_) return;
+    std::string error;
+    if (!detector_->load_ioc_file(opt_.pools_file, error)) {
+        log_line("pool list " + opt_.pools_file + " not loaded, previous list stays in force: " + error);
+        return;
+    }
+    pools_mtime_ = st.st_mtime;
+    published_ioc_version_ = detector_->ioc_version();
+    log_line("pool list " + opt_.pools_file + " version " + published_ioc_version_ + " loaded");
+}
+
+std::string ServerWorker::stale_ioc_reason(const std::string& client_version, int interval,
+                                           std::time_t now) const {
+    if (published_ioc_version_.empty() || client_version == published_ioc_version_) return "";
+    // Clients fetch the list every cycle: allow two cycles and a minute before calling it stale.
+    std::time_t grace = 2 * static_cast<std::time_t>(interval) + 60;
+    if (now - pools_mtime_ < grace) return "";
+    return "stale IOC list: the client scanned with version " + client_version + ", the server publishes " +
+           published_ioc_version_;
 }
 
 void ServerWorker::set_host_pages(HostPages pages) {
@@ -131,7 +158,12 @@ std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std
     in.sockets_checked = report.sockets;
     in.agent = report.agent;
     in.ioc_version = report.ioc_version;
-    in.verdict = apply_policy(effective_for(host, config_class), std::move(report.findings), report.visibility_full,
+    std::string stale = stale_ioc_reason(report.ioc_version, report.interval, now);
+    if (!stale.empty()) {
+        in.visibility_full = false;  // a named yellow: what it may have missed is unknown
+        in.visibility_reasons.push_back(stale);
+    }
+    in.verdict = apply_policy(effective_for(host, config_class), std::move(report.findings), in.visibility_full,
                               today(now), parents);
     return build_status_message(in);
 }
@@ -180,6 +212,7 @@ bool ServerWorker::handle(const ChannelMessage& m, std::time_t now, std::vector<
     }
     if (m.channel != "client") return true;
     maybe_reload_policy(now);
+    maybe_reload_pools(now);
     maybe_refresh_pages(now);
     ClientHeader h = client_header(m);
     const std::string& host = h.hostname;

@@ -27,6 +27,10 @@ struct WorkerOptions {
     // A host counts as having miningrisk-client for this many of its cycles after a message.
     int client_cycles = 2;
     double policy_check_seconds = 5;   // how often the policy file's mtime is looked at
+    // The merged pool list miningrisk-feed publishes to clients: loaded for agentless hosts, and
+    // its version tells stale clients. "" = none.
+    std::string pools_file = "/var/lib/xymon/miningrisk/pools.txt";
+    double pools_check_seconds = 60;
     double pages_refresh_seconds = 300; // host->page map: reloaded this often, and after @@reload
     double pages_retry_seconds = 30;    // after a failed load
 };
@@ -80,6 +84,10 @@ public:
 private:
     const EffectivePolicy& effective_for(const std::string& host, const std::string& config_class);
     void maybe_reload_policy(std::time_t now);
+    void maybe_reload_pools(std::time_t now);
+    // A named reason when the client scanned with an older list than the one published long
+    // enough ago for it to have fetched it; "" otherwise.
+    std::string stale_ioc_reason(const std::string& client_version, int interval, std::time_t now) const;
     void maybe_refresh_pages(std::time_t now);
     const std::string& today(std::time_t now);
     void load_policy();
@@ -99,6 +107,9 @@ private:
     bool pages_stale_ = true;
     std::time_t next_pages_load_ = 0;
     std::time_t last_policy_check_ = 0;
+    std::time_t last_pools_check_ = 0;
+    std::time_t pools_mtime_ = 0;          // when the published list last changed
+    std::string published_ioc_version_;
     std::time_t today_minute_ = -1;
     std::string today_;
     WorkerStats stats_;

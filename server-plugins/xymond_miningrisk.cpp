@@ -37,7 +37,7 @@ constexpr size_t kBatchBytes = 1u << 20;
 constexpr double kSendTimeout = 30;
 
 void usage() {
-    std::cerr << "usage: xymond_miningrisk [--policy FILE] [--rules DIR] [--log FILE] [--debug]\n"
+    std::cerr << "usage: xymond_miningrisk [--policy FILE] [--rules DIR] [--pools FILE] [--log FILE] [--debug]\n"
                  "                         [--max-message BYTES] [--no-seed]\n"
                  "       xymond_miningrisk --test FILE [--policy FILE] [--rules DIR]\n"
                  "       xymond_miningrisk --show-policy HOST [--class CLASS] [--page PAGE] [--policy FILE]\n";
@@ -185,6 +185,7 @@ int main(int argc, char** argv) {
             std::string tmp;
             if (a == "--policy") dst = &opt.policy_path;
             else if (a == "--rules") dst = &opt.rules_dir;
+            else if (a == "--pools") dst = &opt.pools_file;
             else if (a == "--test") dst = &test_file;
             else if (a == "--show-policy") dst = &show_host;
             else if (a == "--class") dst = &show_class;
@@ -198,6 +199,7 @@ int main(int argc, char** argv) {
         }
         if (a == "--policy") value(opt.policy_path);
         else if (a == "--rules") value(opt.rules_dir);
+        else if (a == "--pools") value(opt.pools_file);
         else if (a == "--test") value(test_file);
         else if (a == "--show-policy") value(show_host);
         else if (a == "--class") value(show_class);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <unistd.h>
+#include <utime.h>
 
 #include <fstream>
 #include <string>
@@ -38,6 +39,7 @@ ServerWorker make_worker(const TempPolicy& policy) {
     WorkerOptions opt;
     opt.policy_path = policy.path;
     opt.rules_dir = mr_test::shipped_rules_dir();
+    opt.pools_file = "";  // hermetic: not the machine's published list
     return ServerWorker(opt);
 }
 
@@ -291,4 +293,50 @@ TEST_CASE("server worker: only the marker at the end of line 1 means agentless")
     CHECK_FALSE(line1_is_agentless("red (agentless) (pid 1, user u) on 1.0 cores"));
     CHECK_FALSE(line1_is_agentless("green no miner found (3 processes, 0 sockets checked)"));
     CHECK_FALSE(line1_is_agentless(""));
+}
+
+TEST_CASE("server worker: a client scanning with an outdated IOC list is a named yellow") {
+    TempPolicy policy("DEFAULT\n");
+    char tmpl[] = "/tmp/mr-pools-XXXXXX";
+    int fd = mkstemp(tmpl);
+    REQUIRE(fd >= 0);
+    close(fd);
+    std::string pools = tmpl;
+    std::ofstream(pools) << "# version: 20261126T2300Z-new\n198.51.100.77:4444\n";
+    WorkerOptions opt;
+    opt.policy_path = policy.path;
+    opt.rules_dir = mr_test::shipped_rules_dir();
+    opt.pools_file = pools;
+    opt.pools_check_seconds = 0;
+    auto with_ioc = [](const std::string& version) {
+        ClientReport r;
+        r.agent = "miningrisk-client/test";
+        r.host = "h1";
+        r.time = kNow;
+        r.procs = 100;
+        r.ioc_version = version;
+        return build_client_message(r);
+    };
+    // Published long ago: a client still on the old list is yellow and says why.
+    struct utimbuf old_times {kNow - 3600, kNow - 3600};
+    REQUIRE(utime(pools.c_str(), &old_times) == 0);
+    {
+        ServerWorker w(opt);
+        w.init();
+        std::string st = handle_one(w, client_channel("h1", with_ioc("2025.01.1"), "miningrisk"));
+        CHECK(color_word(st) == "yellow");
+        CHECK(st.find("stale IOC list") != std::string::npos);
+        CHECK(st.find("20261126T2300Z-new") != std::string::npos);
+        // Up to date: green.
+        CHECK(color_word(handle_one(w, client_channel("h1", with_ioc("20261126T2300Z-new"), "miningrisk"))) == "green");
+    }
+    // Published a minute ago: clients have not had their cycle to fetch it yet, so no alarm.
+    struct utimbuf fresh {kNow - 60, kNow - 60};
+    REQUIRE(utime(pools.c_str(), &fresh) == 0);
+    {
+        ServerWorker w(opt);
+        w.init();
+        CHECK(color_word(handle_one(w, client_channel("h1", with_ioc("2025.01.1"), "miningrisk"))) == "green");
+    }
+    unlink(pools.c_str());
 }
