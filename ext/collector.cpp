@@ -3,6 +3,7 @@
 #include "collector.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,10 +11,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "cpu_state.h"
+#include "fd_cache.h"
 #include "host_facts.h"
+#include "pidfd_info.h"
 #include "proc_parse.h"
 #include "proc_reader.h"
 #include "socket_table.h"
@@ -28,6 +32,7 @@ constexpr size_t kStatusMax = 16384;
 constexpr size_t kCmdlineMax = 32768;   // long enough for any pool URL and wallet
 constexpr size_t kCgroupMax = 4096;
 constexpr double kMinStateSpan = 0.5;   // a state younger than this is too noisy to use
+constexpr double kFdCacheMaxAge = 1800; // seconds: then every fd is read afresh
 
 double monotonic_seconds() {
     timespec ts;
@@ -60,8 +65,20 @@ struct Scanner {
     std::vector<int> ids;
     StatFields stat;
     StatusFields status;
+    // uid and cgroup id without /proc/PID/status (real /proc of our pid namespace only).
+    PidfdReader pidfds;
+    // cgroup id -> (path, container id): on a pure cgroup v2 host most processes share a few
+    // cgroups, so /proc/PID/cgroup is read once per cgroup rather than once per process.
+    struct CgroupSeen {
+        std::string path, container_id;
+    };
+    std::unordered_map<uint64_t, CgroupSeen> cgroups;
+    // Socket inodes per process from the last full fd read (see fd_cache.h).
+    bool fd_cache_on = false;
+    FdCache old_fds;
 
-    explicit Scanner(const CollectOptions& o) : opt(o) {
+    explicit Scanner(const CollectOptions& o)
+        : opt(o), pidfds(o.use_pidfd_info && proc_is_own_pid_namespace(o.proc_root.c_str())) {
         root = open_dir_at(AT_FDCWD, o.proc_root.c_str());
         long h = ::sysconf(_SC_CLK_TCK);
         if (h > 0) hz = h;
@@ -134,8 +151,59 @@ struct ScanCounts {
     int user_procs = 0;
 };
 
+// A cgroup file of the unified hierarchy only ("0::/path\n"): its path follows from the cgroup
+// id alone. Hybrid (v1) hosts list more lines, whose paths differ per controller.
+bool unified_only(const std::string& text) {
+    size_t nl = text.find('\n');
+    return text.compare(0, 3, "0::") == 0 && (nl == std::string::npos || nl + 1 == text.size());
+}
+
+void read_cgroup(Scanner& sc, int dirfd, const Fd& pidfd, const PidfdInfo* info, ProcessInfo& p) {
+    if (info && info->cgroup_id) {
+        auto it = sc.cgroups.find(info->cgroup_id);
+        if (it != sc.cgroups.end()) {
+            p.cgroup = it->second.path;
+            p.container_id = it->second.container_id;
+            return;
+        }
+    }
+    if (!read_file_at(dirfd, "cgroup", sc.buf, kCgroupMax)) return;
+    p.cgroup = pick_cgroup(sc.buf);
+    p.container_id = container_id_from_cgroup(p.cgroup);
+    // Cache only when the process is still in the cgroup whose id we looked up first.
+    PidfdInfo again;
+    if (info && info->cgroup_id && unified_only(sc.buf) && sc.pidfds.read(pidfd, again) &&
+        again.cgroup_id == info->cgroup_id)
+        sc.cgroups.emplace(info->cgroup_id, Scanner::CgroupSeen{p.cgroup, p.container_id});
+}
+
+// Every fd link of the process: the inodes of its sockets.
+void read_fd_links(Scanner& sc, int dirfd, ProcessInfo& p, ScanCounts& counts) {
+    p.socket_inodes.clear();
+    Fd fds = open_dir_at(dirfd, "fd");
+    if (!fds.ok()) {
+        if (errno == EACCES || errno == EPERM) counts.unreadable_fd++;
+        return;
+    }
+    p.fds_readable = true;
+    for_each_entry_at(fds.get(), ".", [&](const char* name) {
+        if (!readlink_at(fds.get(), name, sc.link)) return;
+        uint64_t ino = parse_socket_link(sc.link);
+        if (ino) p.socket_inodes.push_back(ino);
+    });
+    std::sort(p.socket_inodes.begin(), p.socket_inodes.end());
+}
+
 // Everything about one process except CPU shares. False when it vanished before its stat.
-bool read_process(Scanner& sc, int pid, int dirfd, ProcessInfo& p, UserNames& users, ScanCounts& counts) {
+// `fd_count`: the process's open fds when the fd cache is on (else untouched); `reused`: its
+// socket inodes came from the cache.
+bool read_process(Scanner& sc, int pid, int dirfd, ProcessInfo& p, UserNames& users, ScanCounts& counts,
+                  uint64_t& fd_count, bool& reused) {
+    // The pidfd is opened after the directory and before stat: when stat still reads, the pid
+    // had not been reused in between, so both name the same process.
+    Fd pidfd;
+    PidfdInfo info;
+    const bool have_info = sc.pidfds.open(pid, pidfd, info);
     if (!sc.read_stat_at(dirfd, "stat")) return false;
     p.pid = pid;
     p.ppid = sc.stat.ppid;
@@ -146,7 +214,9 @@ bool read_process(Scanner& sc, int pid, int dirfd, ProcessInfo& p, UserNames& us
     p.start_ticks = sc.stat.start_ticks;
     p.cpu_ticks = sc.stat.utime + sc.stat.stime;
 
-    if (read_file_at(dirfd, "status", sc.buf, kStatusMax) && parse_status(sc.buf, sc.status)) {
+    if (have_info) {
+        p.uid = info.ruid;
+    } else if (read_file_at(dirfd, "status", sc.buf, kStatusMax) && parse_status(sc.buf, sc.status)) {
         p.uid = sc.status.uid;
     } else {
         struct stat st;  // the directory's owner is the effective uid
@@ -177,31 +247,119 @@ bool read_process(Scanner& sc, int pid, int dirfd, ProcessInfo& p, UserNames& us
 
     if (p.kernel_thread) return true;  // no cgroup of interest, no files
 
-    if (read_file_at(dirfd, "cgroup", sc.buf, kCgroupMax)) {
-        p.cgroup = pick_cgroup(sc.buf);
-        p.container_id = container_id_from_cgroup(p.cgroup);
-    }
+    read_cgroup(sc, dirfd, pidfd, have_info ? &info : nullptr, p);
 
     if (sc.opt.read_sockets) {
-        Fd fds = open_dir_at(dirfd, "fd");
-        if (!fds.ok()) {
-            if (errno == EACCES || errno == EPERM) counts.unreadable_fd++;
-        } else {
+        const FdCacheProc* seen = nullptr;
+        if (sc.fd_cache_on) {
+            struct stat st;   // st_size of /proc/PID/fd: the number of open fds
+            if (::fstatat(dirfd, "fd", &st, 0) == 0) {
+                fd_count = static_cast<uint64_t>(st.st_size);
+                seen = sc.old_fds.find(pid, p.start_ticks);
+                if (seen && seen->fd_count != fd_count) seen = nullptr;
+            }
+        }
+        if (seen) {
+            auto first = sc.old_fds.inodes.begin() + seen->first;
+            p.socket_inodes.assign(first, first + seen->count);
             p.fds_readable = true;
-            for_each_entry_at(fds.get(), ".", [&](const char* name) {
-                if (!readlink_at(fds.get(), name, sc.link)) return;
-                uint64_t ino = parse_socket_link(sc.link);
-                if (ino) p.socket_inodes.push_back(ino);
-            });
-            std::sort(p.socket_inodes.begin(), p.socket_inodes.end());
+            reused = true;
+        } else {
+            read_fd_links(sc, dirfd, p, counts);
         }
     }
     return true;
 }
 
+constexpr uint64_t kNoCount = ~0ull;
+
+// Socket inodes of the tables that no process of the snapshot holds and that were not
+// ownerless at the last full scan, sorted.
+std::vector<uint64_t> new_unowned(const Snapshot& snap, const FdCache& old) {
+    std::vector<uint64_t> out;
+    for (const SocketInfo& k : snap.sockets)
+        if (k.inode && k.pids.empty() && !old.is_ownerless(k.inode)) out.push_back(k.inode);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool read_fd_count(Scanner& sc, int pid, uint64_t& count) {
+    char rel[32];
+    snprintf(rel, sizeof rel, "%d/fd", pid);
+    struct stat st;
+    if (::fstatat(sc.root.get(), rel, &st, 0) != 0) return false;
+    count = static_cast<uint64_t>(st.st_size);
+    return true;
+}
+
+void reread_fds(Scanner& sc, ProcessInfo& p, ScanCounts& counts) {
+    char rel[32];
+    snprintf(rel, sizeof rel, "%d", p.pid);
+    Fd dir = open_dir_at(sc.root.get(), rel);
+    p.fds_readable = false;
+    p.socket_inodes.clear();
+    if (dir.ok()) read_fd_links(sc, dir.get(), p, counts);
+}
+
+// Some fds were reused from the cache: every socket of the tables must still find its owner.
+// A new socket nobody holds was opened (1) by a process after its fds were read, whose fd count
+// has then moved: read those again; or (2) by a process born after the listing, which the next
+// cycle reads in full; or (3) by a reused process that closed another fd meanwhile: then
+// every reused process is read in full.
+void attribute_new_sockets(Scanner& sc, Snapshot& snap, const std::vector<int>& listed,
+                           std::vector<uint64_t>& fd_counts, std::vector<size_t>& reused, ScanCounts& counts) {
+    std::vector<uint64_t> unowned = new_unowned(snap, sc.old_fds);
+    if (unowned.empty()) return;
+    std::vector<bool> reread(snap.procs.size(), false);
+    for (size_t i = 0; i < snap.procs.size(); ++i) {
+        ProcessInfo& p = snap.procs[i];
+        uint64_t now = 0;
+        if (fd_counts[i] == kNoCount || !p.fds_readable || !read_fd_count(sc, p.pid, now) || now == fd_counts[i])
+            continue;
+        reread_fds(sc, p, counts);
+        fd_counts[i] = now;
+        reread[i] = true;
+    }
+    map_socket_owners(snap.procs, snap.sockets);
+    unowned = new_unowned(snap, sc.old_fds);
+    if (unowned.empty()) return;
+
+    std::vector<int> fresh;
+    list_numeric_at(sc.root.get(), ".", fresh);
+    std::vector<uint64_t> newborn_sockets;
+    ProcessInfo scratch;
+    ScanCounts ignored;
+    for (int pid : fresh) {
+        if (pid <= 0 || std::binary_search(listed.begin(), listed.end(), pid)) continue;
+        scratch.pid = pid;
+        reread_fds(sc, scratch, ignored);
+        newborn_sockets.insert(newborn_sockets.end(), scratch.socket_inodes.begin(), scratch.socket_inodes.end());
+    }
+    std::sort(newborn_sockets.begin(), newborn_sockets.end());
+    bool left = false;
+    for (uint64_t ino : unowned)
+        if (!std::binary_search(newborn_sockets.begin(), newborn_sockets.end(), ino)) { left = true; break; }
+    if (!left) return;
+
+    for (size_t i : reused) {
+        if (reread[i]) continue;
+        uint64_t now = 0;
+        bool counted = read_fd_count(sc, snap.procs[i].pid, now);   // before the read, as in the scan
+        reread_fds(sc, snap.procs[i], counts);
+        fd_counts[i] = counted ? now : kNoCount;
+    }
+    reused.clear();
+    map_socket_owners(snap.procs, snap.sockets);
+}
+
 }  // namespace
 
 Snapshot collect(const CollectOptions& opt) {
+    // A fixed mmap threshold: glibc otherwise raises it each time a big transient buffer (a
+    // state file's text, a vector outgrowing itself) is freed, and later ones stay resident in
+    // the heap. The collector's peak RSS is a budgeted figure (16 MiB at 10,000 processes).
+    static const bool fixed_threshold = ::mallopt(M_MMAP_THRESHOLD, 128 * 1024) == 1;
+    (void)fixed_threshold;
     Snapshot snap;
     snap.time = static_cast<int64_t>(::time(nullptr));
     Scanner sc(opt);
@@ -249,6 +407,18 @@ Snapshot collect(const CollectOptions& opt) {
     if (have_base && have_host && host_before.total > 0)
         snap.host.host_busy_cores = host_busy_cores(host_before, host_now, snap.host.cores);
 
+    // The fd cache: the real /proc of a kernel that counts fds in st_size of /proc/PID/fd (6.2+).
+    const std::string fd_cache_path = opt.state_file.empty() ? "" : opt.state_file + ".fds";
+    if (opt.reuse_fd_scan && opt.read_sockets && !fd_cache_path.empty() && opt.proc_root == "/proc") {
+        struct stat st;
+        sc.fd_cache_on = ::fstatat(sc.root.get(), "self/fd", &st, 0) == 0 && st.st_size > 0;
+        if (sc.fd_cache_on && !(load_fd_cache(fd_cache_path, sc.old_fds) && sc.old_fds.boot_id == boot &&
+                                now_up - sc.old_fds.full_uptime <= kFdCacheMaxAge))
+            sc.old_fds = FdCache{};
+    }
+    std::vector<uint64_t> fd_counts;   // per snap.procs entry; kNoCount when unknown
+    std::vector<size_t> reused_fds;    // procs whose socket inodes came from the cache
+
     // 3. Every process.
     std::vector<int> pids;
     pids.reserve(4096);
@@ -270,7 +440,11 @@ Snapshot collect(const CollectOptions& opt) {
         Fd dir = open_dir_at(sc.root.get(), rel);
         if (!dir.ok()) continue;  // exited since the listing
         ProcessInfo p;
-        if (!read_process(sc, pid, dir.get(), p, users, counts)) continue;
+        uint64_t fd_count = kNoCount;
+        bool reused = false;
+        if (!read_process(sc, pid, dir.get(), p, users, counts, fd_count, reused)) continue;
+        if (reused) reused_fds.push_back(snap.procs.size());
+        fd_counts.push_back(fd_count);
         snap.thread_count += p.num_threads > 0 ? p.num_threads : 1;
 
         // Process CPU.
@@ -328,6 +502,9 @@ Snapshot collect(const CollectOptions& opt) {
         snap.procs.push_back(std::move(p));
     }
     next.finish();
+    base = CpuState{};   // the old counters are done with: keep the peak low
+    std::vector<FdCacheProc>().swap(sc.old_fds.procs);   // likewise the reused fd entries
+    std::vector<uint64_t>().swap(sc.old_fds.inodes);      // (ownerless is still needed)
 
     // 3b. Busy processes whose older threads had no baseline: a short sample of just those.
     if (!need_thread_sample.empty() && !snap.first_sample && opt.sample_seconds > 0) {
@@ -358,10 +535,43 @@ Snapshot collect(const CollectOptions& opt) {
         }
     }
 
+    // The next cycle's CPU baseline, saved now and freed before the socket tables are read.
+    if (!opt.state_file.empty()) {
+        next.boot_id = boot;
+        next.uptime = now_up;
+        next.host_total_ticks = host_now.total;
+        next.host_busy_ticks = host_now.busy;
+        std::string err;
+        // A failed save costs only the next cycle's delta (it samples instead); nothing to report.
+        save_cpu_state(opt.state_file, next, err);
+    }
+    next = CpuState{};
+
     // 4. Sockets of every network namespace, mapped to their processes.
     if (opt.read_sockets) {
-        read_all_sockets(opt.proc_root, snap.procs, snap.sockets);
+        // Our own namespace through sock_diag netlink (the real /proc only: a fixture tree's
+        // namespaces are not ours).
+        uint64_t own_netns = 0;
+        std::string link;
+        if (opt.use_sock_diag && opt.proc_root == "/proc" && readlink_at(AT_FDCWD, "/proc/self/ns/net", link))
+            own_netns = parse_ns_link(link);
+        read_all_sockets(opt.proc_root, snap.procs, snap.sockets, own_netns);
         map_socket_owners(snap.procs, snap.sockets);
+        if (!reused_fds.empty())
+            attribute_new_sockets(sc, snap, pids, fd_counts, reused_fds, counts);
+        if (sc.fd_cache_on) {
+            // Everything was read now unless some entries were reused: those date from the old scan.
+            double full = reused_fds.empty() ? now_up : sc.old_fds.full_uptime;
+            sc.old_fds = FdCache{};   // not needed any more: keep the peak low
+            FdCacheWriter w(fd_cache_path, boot, full);
+            for (size_t i = 0; i < snap.procs.size(); ++i)
+                if (fd_counts[i] != kNoCount && snap.procs[i].fds_readable)
+                    w.add(snap.procs[i].pid, snap.procs[i].start_ticks, fd_counts[i], snap.procs[i].socket_inodes);
+            for (const SocketInfo& k : snap.sockets)
+                if (k.inode && k.pids.empty()) w.add_ownerless(k.inode);
+            std::string err;
+            w.commit(err);   // a failed save costs a full read next cycle
+        }
     }
     {
         std::unordered_set<uint64_t> ns;
@@ -385,16 +595,6 @@ Snapshot collect(const CollectOptions& opt) {
                                             counts.user_procs);
     }
 
-    // 7. The next cycle's baseline.
-    if (!opt.state_file.empty()) {
-        next.boot_id = boot;
-        next.uptime = now_up;
-        next.host_total_ticks = host_now.total;
-        next.host_busy_ticks = host_now.busy;
-        std::string err;
-        // A failed save costs only the next cycle's delta (it samples instead); nothing to report.
-        save_cpu_state(opt.state_file, next, err);
-    }
     return snap;
 }
 

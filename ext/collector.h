@@ -19,6 +19,14 @@ struct CollectOptions {
     bool read_threads = true;
     bool read_sockets = true;
     bool sweep_hidden_pids = true;   // compare kill(pid,0) with the listing (real /proc only)
+    // Faster kernel interfaces for the real /proc, each with the text files as fallback: the
+    // collector's own network namespace through sock_diag netlink instead of /proc/net/*, and
+    // uid + cgroup id through PIDFD_GET_INFO instead of /proc/PID/status. Off: text only.
+    bool use_sock_diag = true;
+    bool use_pidfd_info = true;
+    // Reuse a process's socket inodes from the last cycle when its fd count is unchanged
+    // (state_file + ".fds"; real /proc only; see fd_cache.h).
+    bool reuse_fd_scan = true;
 };
 
 Snapshot collect(const CollectOptions& opt);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace mr {
@@ -189,6 +190,9 @@ void split_cmdline(std::string_view data, std::vector<std::string>& argv, size_t
     argv.clear();
     if (!data.empty() && data.back() == '\0') data.remove_suffix(1);
     if (data.empty()) return;
+    // Exact capacity: 10,000 processes' argv vectors would otherwise carry a third unused.
+    size_t n = 1 + static_cast<size_t>(std::count(data.begin(), data.end(), '\0'));
+    argv.reserve(n < max_args ? n : max_args);
     size_t pos = 0;
     while (argv.size() < max_args) {
         size_t nul = data.find('\0', pos);

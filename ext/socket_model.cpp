@@ -58,9 +58,7 @@ bool IpAddr::operator==(const IpAddr& o) const {
     return std::memcmp(bytes, o.bytes, family == 4 ? 4 : 16) == 0;
 }
 
-bool operator==(const IpAddr& a, std::string_view text) { return a.to_string() == text; }
-
-std::ostream& operator<<(std::ostream& os, const IpAddr& a) { return os << a.to_string(); }
+std::ostream& IpAddr::print(std::ostream& os, const IpAddr& a) { return os << a.to_string(); }
 
 namespace {
 const char* const kStateNames[] = {"UNKNOWN",    "ESTABLISHED", "SYN_SENT", "SYN_RECV",  "FIN_WAIT1",
@@ -85,7 +83,7 @@ SockState SockState::from_udp(int st) { return st == 1 ? SockState(established) 
 
 const char* SockState::name() const { return code_ < kStateCount ? kStateNames[code_] : "UNKNOWN"; }
 
-std::ostream& operator<<(std::ostream& os, SockState s) { return os << s.name(); }
+std::ostream& SockState::print(std::ostream& os, SockState s) { return os << s.name(); }
 
 PidList& PidList::operator=(const PidList& o) {
     if (this != &o) assign(o.begin(), o.end());
@@ -94,35 +92,52 @@ PidList& PidList::operator=(const PidList& o) {
 
 PidList& PidList::operator=(PidList&& o) noexcept {
     if (this != &o) {
-        delete[] heap_;
-        heap_ = o.heap_;
-        size_ = o.size_;
-        one_ = o.one_;   // or cap_: the same bytes
-        o.heap_ = nullptr;
-        o.size_ = 0;
+        release();
+        half_[0] = o.half_[0];
+        half_[1] = o.half_[1];
+        o.set_inline(0, 0);
     }
     return *this;
 }
 
+void PidList::release() {
+    if (!is_inline()) ::operator delete(heap());
+    set_inline(0, 0);
+}
+
+void PidList::clear() {
+    if (is_inline()) set_inline(0, 0);
+    else heap()->size = 0;
+}
+
 void PidList::push_back(int pid) {
-    if (!heap_) {
-        if (size_ == 0) {
-            one_ = pid;
-            size_ = 1;
+    Block* b = nullptr;
+    if (is_inline()) {
+        uint32_t n = static_cast<uint32_t>(half_[kTag]) >> 1;
+        if (n == 0) {
+            set_inline(1, pid);
             return;
         }
-        int first = one_;
-        heap_ = new int[4];
-        cap_ = 4;
-        heap_[0] = first;
-    } else if (size_ == cap_) {
-        int* bigger = new int[cap_ * 2];
-        std::copy(heap_, heap_ + size_, bigger);
-        delete[] heap_;
-        heap_ = bigger;
-        cap_ *= 2;
+        int first = half_[kPid];
+        b = static_cast<Block*>(::operator new(sizeof(Block) + 3 * sizeof(int)));
+        b->size = 1;
+        b->cap = 4;
+        b->pids[0] = first;
+        set_heap(b);
+    } else {
+        b = heap();
+        if (b->size == b->cap) {
+            uint32_t cap = b->cap * 2;
+            auto* bigger = static_cast<Block*>(::operator new(sizeof(Block) + (cap - 1) * sizeof(int)));
+            bigger->size = b->size;
+            bigger->cap = cap;
+            std::copy(b->pids, b->pids + b->size, bigger->pids);
+            ::operator delete(b);
+            b = bigger;
+            set_heap(b);
+        }
     }
-    heap_[size_++] = pid;
+    b->pids[b->size++] = pid;
 }
 
 void PidList::assign(const int* b, const int* e) {
@@ -131,11 +146,11 @@ void PidList::assign(const int* b, const int* e) {
     for (; b != e; ++b) push_back(*b);
 }
 
-bool operator==(const PidList& a, const std::vector<int>& b) {
+bool PidList::equals(const PidList& a, const std::vector<int>& b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
 
-std::ostream& operator<<(std::ostream& os, const PidList& p) {
+std::ostream& PidList::print(std::ostream& os, const PidList& p) {
     os << '{';
     for (size_t i = 0; i < p.size(); ++i) os << (i ? ", " : "") << p[i];
     return os << '}';

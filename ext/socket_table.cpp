@@ -9,6 +9,7 @@
 
 #include "proc_parse.h"
 #include "proc_reader.h"
+#include "sock_diag.h"
 
 namespace mr {
 
@@ -57,7 +58,7 @@ size_t expected_sockets(int dirfd) {
 }  // namespace
 
 int read_all_sockets(const std::string& proc_root, const std::vector<ProcessInfo>& procs,
-                     std::vector<SocketInfo>& out) {
+                     std::vector<SocketInfo>& out, uint64_t diag_netns) {
     Fd root = open_dir_at(AT_FDCWD, proc_root.c_str());
     if (!root.ok()) return 0;
     // namespace -> indexes of its processes, in scan order
@@ -78,7 +79,7 @@ int read_all_sockets(const std::string& proc_root, const std::vector<ProcessInfo
             Fd dir = open_dir_at(root.get(), name);
             if (!dir.ok()) continue;
             out.reserve(out.size() + expected_sockets(dir.get()));
-            if (read_socket_tables(dir.get(), ns, out)) {
+            if ((ns == diag_netns && read_sock_diag(ns, out)) || read_socket_tables(dir.get(), ns, out)) {
                 ++read;
                 break;
             }
@@ -92,19 +93,25 @@ int read_all_sockets(const std::string& proc_root, const std::vector<ProcessInfo
 }
 
 void map_socket_owners(const std::vector<ProcessInfo>& procs, std::vector<SocketInfo>& sockets) {
-    size_t n = 0;
-    for (const ProcessInfo& p : procs) n += p.socket_inodes.size();
-    std::vector<std::pair<uint64_t, int>> owners;
-    owners.reserve(n);
-    for (const ProcessInfo& p : procs)
-        for (uint64_t ino : p.socket_inodes) owners.emplace_back(ino, p.pid);
-    std::sort(owners.begin(), owners.end());
-    owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
-    for (SocketInfo& s : sockets) {
-        s.pids.clear();
-        if (s.inode == 0) continue;  // TIME_WAIT and friends: no owner any more
-        auto it = std::lower_bound(owners.begin(), owners.end(), std::make_pair(s.inode, 0));
-        for (; it != owners.end() && it->first == s.inode; ++it) s.pids.push_back(it->second);
+    // Sorted by inode in place (creation order, roughly): no index or (inode, pid) pairs beside
+    // 100,000 sockets. Sockets without an inode (TIME_WAIT and friends) have no owner any more.
+    std::sort(sockets.begin(), sockets.end(),
+              [](const SocketInfo& a, const SocketInfo& b) { return a.inode < b.inode; });
+    for (SocketInfo& s : sockets) s.pids.clear();
+    // Processes in pid order: each socket's list comes out sorted; a socket on two fds of one
+    // process counts once.
+    std::vector<size_t> order(procs.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return procs[a].pid < procs[b].pid; });
+    for (size_t pi : order) {
+        const ProcessInfo& p = procs[pi];
+        for (uint64_t ino : p.socket_inodes) {
+            if (ino == 0) continue;
+            auto it = std::lower_bound(sockets.begin(), sockets.end(), ino,
+                                       [](const SocketInfo& s, uint64_t v) { return s.inode < v; });
+            for (; it != sockets.end() && it->inode == ino; ++it)
+                if (it->pids.empty() || it->pids[it->pids.size() - 1] != p.pid) it->pids.push_back(p.pid);
+        }
     }
 }
 

@@ -47,7 +47,10 @@ int main(int argc, char** argv) {
     ::getrusage(RUSAGE_SELF, &after);
     auto ms = [](const timeval& t) { return t.tv_sec * 1000.0 + t.tv_usec / 1000.0; };
     double cpu_ms = ms(after.ru_utime) - ms(before.ru_utime) + ms(after.ru_stime) - ms(before.ru_stime);
-    if (!keep_state) ::unlink(opt.state_file.c_str());
+    if (!keep_state) {
+        ::unlink(opt.state_file.c_str());
+        ::unlink((opt.state_file + ".fds").c_str());  // the socket-list cache beside it
+    }
     std::printf("collect cpu_ms=%.0f rss_kb=%ld procs=%zu sockets=%zu threads=%d netns=%d state=%s\n",
                 cpu_ms, after.ru_maxrss, s.procs.size(), s.sockets.size(), s.thread_count,
                 s.netns_count, s.first_sample ? "sample" : "cycle");
