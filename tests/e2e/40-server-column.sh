@@ -69,10 +69,11 @@ stock_report() { sed "1s/.*/client $1.linux linux/" "$FIX/$2" | send; wait_line1
 # mr_message HOST [visibility] [findings-lines] [signals-lines]: a client/miningrisk message in
 # the layout of ext/message.h (kv lines, values percent-encoded).
 mr_message() {
-    local host=$1 vis=${2:-full} findings=${3:-} signals=${4:-} reason=
+    local host=$1 vis=${2:-full} findings=${3:-} signals=${4:-} reason= ioc
     [ "$vis" = limited ] && reason='no%20CAP_SYS_PTRACE%3A%2040%20exe%20unreadable'
+    ioc=$(published_ioc)  # an up-to-date client, not a stale IOC list
     printf 'client/miningrisk %s.linux linux\n[miningrisk]\n' "$host"
-    printf 'version=1 agent=miningrisk-client/e2e time=%s interval=300 visibility=%s visibility_reason=%s ioc=e2e color=green\n' "$(date +%s)" "$vis" "$reason"
+    printf 'version=1 agent=miningrisk-client/e2e time=%s interval=300 visibility=%s visibility_reason=%s ioc=%s color=green\n' "$(date +%s)" "$vis" "$reason" "${ioc:-e2e}"
     printf '[host]\ncores=2 busy=1.95 procs=123 threads=200 sockets=45 netns=1 ldpreload=0 hugepages=0\n'
     printf '[findings]\n%s' "$findings"
     printf '[signals]\n%s' "$signals"

@@ -44,7 +44,9 @@ mr_message() {
     local host=$1 vis=$2 findings=${3:-} signals=${4:-} reason=
     [ "$vis" = limited ] && reason='no%20CAP_SYS_PTRACE'
     printf 'client/miningrisk %s.linux linux\n[miningrisk]\n' "$host"
-    printf 'version=1 agent=miningrisk-client/e2e time=%s interval=300 visibility=%s visibility_reason=%s ioc=e2e color=green\n' "$(date +%s)" "$vis" "$reason"
+    local ioc
+    ioc=$(published_ioc)  # an up-to-date client, not a stale IOC list
+    printf 'version=1 agent=miningrisk-client/e2e time=%s interval=300 visibility=%s visibility_reason=%s ioc=%s color=green\n' "$(date +%s)" "$vis" "$reason" "${ioc:-e2e}"
     printf '[host]\ncores=2 procs=100 sockets=10\n[findings]\n%s[signals]\n%s' "$findings" "$signals"
 }
 send() { "$XYMON" 127.0.0.1 @ >/dev/null; }

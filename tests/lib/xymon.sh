@@ -66,3 +66,7 @@ xymon_add_host() {
 xymon_color() {
     xq "xymondboard host=^$1\$ test=^$2\$ fields=color" 2>/dev/null | head -1
 }
+
+# The pool-list version this server publishes to clients (miningrisk-feed's pools.txt), or "".
+# A crafted client message carries it so the worker does not call the client's list stale.
+published_ioc() { sed -n 's/^# version: //p' /var/lib/xymon/miningrisk/pools.txt 2>/dev/null | head -1; }
