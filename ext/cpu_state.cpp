@@ -17,24 +17,6 @@ namespace {
 constexpr std::string_view kMagic = "miningrisk-cpu-state 1";
 constexpr size_t kMaxStateBytes = 64u << 20;
 
-std::string_view take_line(std::string_view& s) {
-    size_t nl = s.find('\n');
-    std::string_view line = s.substr(0, nl);
-    s.remove_prefix(nl == std::string_view::npos ? s.size() : nl + 1);
-    return line;
-}
-
-bool take_space_u64(std::string_view& s, uint64_t& v) {
-    if (s.empty() || s[0] != ' ') return false;
-    s.remove_prefix(1);
-    return take_u64(s, v);
-}
-
-void append_u64(std::string& out, uint64_t v) {
-    char buf[24];
-    int n = snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(v));
-    out.append(buf, static_cast<size_t>(n));
-}
 }  // namespace
 
 void CpuState::add_proc(int pid, uint64_t start, uint64_t ticks) {
@@ -86,21 +68,21 @@ std::string serialize_cpu_state(const CpuState& st) {
     snprintf(buf, sizeof buf, "uptime %.3f\n", st.uptime);
     out += buf;
     out += "host";
-    out += ' '; append_u64(out, st.host_total_ticks);
-    out += ' '; append_u64(out, st.host_busy_ticks);
+    append_space_u64(out, st.host_total_ticks);
+    append_space_u64(out, st.host_busy_ticks);
     out += '\n';
     for (const CpuProcEntry& p : st.procs) {
         out += 'p';
-        out += ' '; append_u64(out, static_cast<uint64_t>(p.pid));
-        out += ' '; append_u64(out, p.start_ticks);
-        out += ' '; append_u64(out, p.cpu_ticks);
+        append_space_u64(out, static_cast<uint64_t>(p.pid));
+        append_space_u64(out, p.start_ticks);
+        append_space_u64(out, p.cpu_ticks);
         out += '\n';
         size_t end = static_cast<size_t>(p.first_thread) + p.thread_count;
         for (size_t i = p.first_thread; i < end && i < st.threads.size(); ++i) {
             out += 't';
-            out += ' '; append_u64(out, static_cast<uint64_t>(st.threads[i].tid));
-            out += ' '; append_u64(out, st.threads[i].start_ticks);
-            out += ' '; append_u64(out, st.threads[i].cpu_ticks);
+            append_space_u64(out, static_cast<uint64_t>(st.threads[i].tid));
+            append_space_u64(out, st.threads[i].start_ticks);
+            append_space_u64(out, st.threads[i].cpu_ticks);
             out += '\n';
         }
     }

@@ -18,24 +18,6 @@ namespace {
 constexpr std::string_view kMagic = "miningrisk-fd-cache 1";
 constexpr size_t kMaxBytes = 64u << 20;
 
-std::string_view take_line(std::string_view& s) {
-    size_t nl = s.find('\n');
-    std::string_view line = s.substr(0, nl);
-    s.remove_prefix(nl == std::string_view::npos ? s.size() : nl + 1);
-    return line;
-}
-
-bool take_space_u64(std::string_view& s, uint64_t& v) {
-    if (s.empty() || s[0] != ' ') return false;
-    s.remove_prefix(1);
-    return take_u64(s, v);
-}
-
-void append_u64(std::string& out, uint64_t v) {
-    char buf[24];
-    int n = snprintf(buf, sizeof buf, " %llu", static_cast<unsigned long long>(v));
-    out.append(buf, static_cast<size_t>(n));
-}
 }  // namespace
 
 void FdCache::add(int pid, uint64_t start, uint64_t fd_count, const std::vector<uint64_t>& socket_inodes) {
@@ -83,15 +65,15 @@ std::string serialize_fd_cache(const FdCache& c) {
     out += buf;
     for (const FdCacheProc& p : c.procs) {
         out += 'p';
-        append_u64(out, static_cast<uint64_t>(p.pid));
-        append_u64(out, p.start_ticks);
-        append_u64(out, p.fd_count);
+        append_space_u64(out, static_cast<uint64_t>(p.pid));
+        append_space_u64(out, p.start_ticks);
+        append_space_u64(out, p.fd_count);
         size_t end = static_cast<size_t>(p.first) + p.count;
-        for (size_t i = p.first; i < end && i < c.inodes.size(); ++i) append_u64(out, c.inodes[i]);
+        for (size_t i = p.first; i < end && i < c.inodes.size(); ++i) append_space_u64(out, c.inodes[i]);
         out += '\n';
     }
     out += 'o';
-    for (uint64_t ino : c.ownerless) append_u64(out, ino);
+    for (uint64_t ino : c.ownerless) append_space_u64(out, ino);
     out += "\nend\n";
     return out;
 }
@@ -130,11 +112,11 @@ void FdCacheWriter::flush() {
 void FdCacheWriter::add(int pid, uint64_t start, uint64_t fd_count, const std::vector<uint64_t>& socket_inodes) {
     if (in_ownerless_) return;   // misuse: entries after the ownerless line
     buf_ += 'p';
-    append_u64(buf_, static_cast<uint64_t>(pid));
-    append_u64(buf_, start);
-    append_u64(buf_, fd_count);
+    append_space_u64(buf_, static_cast<uint64_t>(pid));
+    append_space_u64(buf_, start);
+    append_space_u64(buf_, fd_count);
     for (uint64_t ino : socket_inodes) {
-        append_u64(buf_, ino);
+        append_space_u64(buf_, ino);
         if (buf_.size() >= 64 * 1024) flush();
     }
     buf_ += '\n';
@@ -146,7 +128,7 @@ void FdCacheWriter::add_ownerless(uint64_t inode) {
         buf_ += 'o';
         in_ownerless_ = true;
     }
-    append_u64(buf_, inode);
+    append_space_u64(buf_, inode);
     if (buf_.size() >= 64 * 1024) flush();
 }
 

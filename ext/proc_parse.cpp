@@ -1,5 +1,7 @@
 #include "proc_parse.h"
 
+#include <cstdio>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -389,6 +391,25 @@ bool parse_uptime(std::string_view text, double& out) {
     }
     out = static_cast<double>(whole) + frac;
     return true;
+}
+
+std::string_view take_line(std::string_view& s) {
+    size_t nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    s.remove_prefix(nl == std::string_view::npos ? s.size() : nl + 1);
+    return line;
+}
+
+bool take_space_u64(std::string_view& s, uint64_t& v) {
+    if (s.empty() || s[0] != ' ') return false;
+    s.remove_prefix(1);
+    return take_u64(s, v);
+}
+
+void append_space_u64(std::string& out, uint64_t v) {
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, " %llu", static_cast<unsigned long long>(v));
+    out.append(buf, static_cast<size_t>(n));
 }
 
 }  // namespace mr

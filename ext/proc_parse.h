@@ -80,4 +80,9 @@ bool parse_uptime(std::string_view text, double& out);
 // Unsigned decimal at the start of s; false when none. Advances s past the digits.
 bool take_u64(std::string_view& s, uint64_t& v);
 
+// Small pieces of the line-based state files (cpu_state, fd_cache).
+std::string_view take_line(std::string_view& s);                 // up to '\n', consumed
+bool take_space_u64(std::string_view& s, uint64_t& v);            // " 123"
+void append_space_u64(std::string& out, uint64_t v);              // appends " 123"
+
 }  // namespace mr
