@@ -103,6 +103,12 @@ for s in "${suites[@]}"; do
 done
 collect_background
 
+# In CI nothing should outlive the run; on a workstation the server stays up to look at.
+if [ "${CI:-}" = true ] && [ "$need_xymon" -eq 1 ]; then
+    [ -f tests/lib/web.sh ] && { source tests/lib/web.sh; web_down >/dev/null 2>&1; }
+    xymon_down
+fi
+
 echo
 echo "Per suite:"
 printf '  %s\n' "${summary[@]}"

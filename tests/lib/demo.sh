@@ -23,12 +23,14 @@ if [ -f tests/lib/web.sh ]; then
     web_up >/dev/null 2>&1 || true
 fi
 su -s /bin/sh xymon -c "$XYMONCMD xymongen >/dev/null 2>&1" || true
+# The pages are rebuilt every minute by their task; build them once now.
+su -s /bin/sh xymon -c "$XYMONCMD /usr/lib/xymon/server/ext/miningrisk-pages --once" || true
 echo
 echo "The miningrisk column for $HOST:"
 xq "xymondboard host=^$HOST\$ test=^miningrisk\$ fields=hostname,testname,color,line1" || true
 echo
 echo "What the client sent (clientlog, collector miningrisk):"
-xq "clientlog $HOST" | sed -n '/^\[miningrisk\]/,$p' | head -n 30
+xq "clientlog $HOST" | sed -n '/^\[miningrisk\]/,$p' | head -n 30 | cut -c1-240
 echo
 echo "Look at it:"
 echo "  xymon board:     http://127.0.0.1:8084/xymon/"
