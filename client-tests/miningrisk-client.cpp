@@ -9,15 +9,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
+#include "atomic_file.h"
 #include "client_config.h"
 #include "collector.h"
 #include "detect.h"
 #include "message.h"
+#include "proc_reader.h"
 #include "server_worker.h"
 #include "xymon_log.h"
 #include "xymon_sender.h"
@@ -65,23 +65,17 @@ std::string env(const char* name, const std::string& fallback = "") {
     return (v && *v) ? v : fallback;
 }
 
+// Settings and pool lists are small; a larger file is refused rather than read into memory.
+constexpr size_t kMaxClientFile = 16u << 20;
+
 bool read_file(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
+    return mr::read_file_bounded(path, out, kMaxClientFile);
 }
 
+// Atomic so that a run killed at its deadline never leaves half a file for the next one.
 void write_file_atomic(const std::string& path, const std::string& text) {
-    std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return;
-        out << text;
-    }
-    std::rename(tmp.c_str(), path.c_str());
+    std::string err;
+    if (!mr::write_file_atomic(path, text, &err, 0644, false)) mr::log_line("cannot write " + path + ": " + err);
 }
 
 // Loads the config; a broken file is logged with FILE:LINE and the last good copy is used.
