@@ -14,6 +14,7 @@
 
 #include "atomic_file.h"
 #include "client_config.h"
+#include "cmdline_rules.h"
 #include "collector.h"
 #include "detect.h"
 #include "message.h"
@@ -231,7 +232,9 @@ int main(int argc, char** argv) {
     copt.sample_seconds = o.sample > 0 ? o.sample : cfg.sample_seconds;
     copt.sweep_hidden_pids = o.proc_root == "/proc";
     mr::Snapshot snap = mr::collect(copt);
-    mr::read_candidate_environments(snap, o.proc_root);
+    mr::read_candidate_environments(snap, o.proc_root, [&detector](std::string_view entry) {
+        return mr::env_entry_matters(entry, detector.rules());
+    });
 
     mr::DetectOptions dopt;
     dopt.proc_root = o.proc_root;

@@ -371,6 +371,14 @@ bool split_host_port(std::string_view s, std::string& host, uint16_t& port) {
     return parse_endpoint(s, host, port, true);
 }
 
+bool env_entry_matters(std::string_view entry, const RuleSet& rules) {
+    size_t eq = entry.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 1 == entry.size()) return false;
+    std::string_view name = entry.substr(0, eq), value = entry.substr(eq + 1);
+    return name == "LD_PRELOAD" || rules.env_names.count(std::string(name)) > 0 ||
+           value.find("://") != std::string_view::npos;
+}
+
 void check_cmdline(const ProcessInfo& p, const RuleSet& rules, std::vector<Signal>& out,
                    std::string* pool_hint) {
     if (p.kernel_thread) return;
@@ -378,9 +386,9 @@ void check_cmdline(const ProcessInfo& p, const RuleSet& rules, std::vector<Signa
 
     std::vector<std::string_view> words;
     words.reserve(16);
-    for (const std::string& a : p.argv) {
+    for (std::string_view a : p.argv) {
         if (words.size() >= kMaxTokens) break;
-        split_words(std::string_view(a).substr(0, kMaxTokenBytes * 4), words);
+        split_words(a.substr(0, kMaxTokenBytes * 4), words);
     }
 
     std::string_view algo_flag, algo_value, pool_flag;
@@ -430,9 +438,8 @@ void check_cmdline(const ProcessInfo& p, const RuleSet& rules, std::vector<Signa
     }
 
     size_t n = 0;
-    for (const std::string& e : p.env) {
+    for (std::string_view entry : p.env) {
         if (++n > kMaxEnvEntries) break;
-        std::string_view entry(e);
         size_t eq = entry.find('=');
         if (eq == std::string_view::npos || eq == 0) continue;
         std::string_view name = entry.substr(0, eq), value = entry.substr(eq + 1);

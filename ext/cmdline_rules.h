@@ -18,6 +18,10 @@ namespace mr {
 class RuleSet;
 
 // `pool_hint`, if given, receives "host:port" of the pool the command line names (if any).
+// Whether check_cmdline looks at this environment entry ("NAME=value"): LD_PRELOAD, a pool
+// variable of the rules, or a value holding a URL. The collector keeps only these.
+bool env_entry_matters(std::string_view entry, const RuleSet& rules);
+
 void check_cmdline(const ProcessInfo& p, const RuleSet& rules, std::vector<Signal>& out,
                    std::string* pool_hint = nullptr);
 

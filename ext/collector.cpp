@@ -189,7 +189,7 @@ void read_fd_links(Scanner& sc, int dirfd, ProcessInfo& p, ScanCounts& counts) {
     for_each_entry_at(fds.get(), ".", [&](const char* name) {
         if (!readlink_at(fds.get(), name, sc.link)) return;
         uint64_t ino = parse_socket_link(sc.link);
-        if (ino) p.socket_inodes.push_back(ino);
+        if (ino && ino <= UINT32_MAX) p.socket_inodes.push_back(static_cast<SocketInode>(ino));
     });
     std::sort(p.socket_inodes.begin(), p.socket_inodes.end());
 }
@@ -224,7 +224,7 @@ bool read_process(Scanner& sc, int pid, int dirfd, ProcessInfo& p, UserNames& us
     }
     p.user = users.name(p.uid);
 
-    if (read_file_at(dirfd, "cmdline", sc.buf, kCmdlineMax)) split_cmdline(sc.buf, p.argv);
+    if (read_file_at(dirfd, "cmdline", sc.buf, kCmdlineMax)) p.argv = ArgList::from_cmdline(sc.buf);
 
     bool exe_ok = readlink_at(dirfd, "exe", sc.link);
     int exe_errno = exe_ok ? 0 : errno;
@@ -275,8 +275,8 @@ constexpr uint64_t kNoCount = ~0ull;
 
 // Socket inodes of the tables that no process of the snapshot holds and that were not
 // ownerless at the last full scan, sorted.
-std::vector<uint64_t> new_unowned(const Snapshot& snap, const FdCache& old) {
-    std::vector<uint64_t> out;
+std::vector<SocketInode> new_unowned(const Snapshot& snap, const FdCache& old) {
+    std::vector<SocketInode> out;
     for (const SocketInfo& k : snap.sockets)
         if (k.inode && k.pids.empty() && !old.is_ownerless(k.inode)) out.push_back(k.inode);
     std::sort(out.begin(), out.end());
@@ -308,7 +308,7 @@ void reread_fds(Scanner& sc, ProcessInfo& p, ScanCounts& counts) {
 // every reused process is read in full.
 void attribute_new_sockets(Scanner& sc, Snapshot& snap, const std::vector<int>& listed,
                            std::vector<uint64_t>& fd_counts, std::vector<size_t>& reused, ScanCounts& counts) {
-    std::vector<uint64_t> unowned = new_unowned(snap, sc.old_fds);
+    std::vector<SocketInode> unowned = new_unowned(snap, sc.old_fds);
     if (unowned.empty()) return;
     std::vector<bool> reread(snap.procs.size(), false);
     for (size_t i = 0; i < snap.procs.size(); ++i) {
@@ -326,7 +326,7 @@ void attribute_new_sockets(Scanner& sc, Snapshot& snap, const std::vector<int>& 
 
     std::vector<int> fresh;
     list_numeric_at(sc.root.get(), ".", fresh);
-    std::vector<uint64_t> newborn_sockets;
+    std::vector<SocketInode> newborn_sockets;
     ProcessInfo scratch;
     ScanCounts ignored;
     for (int pid : fresh) {
@@ -337,7 +337,7 @@ void attribute_new_sockets(Scanner& sc, Snapshot& snap, const std::vector<int>& 
     }
     std::sort(newborn_sockets.begin(), newborn_sockets.end());
     bool left = false;
-    for (uint64_t ino : unowned)
+    for (SocketInode ino : unowned)
         if (!std::binary_search(newborn_sockets.begin(), newborn_sockets.end(), ino)) { left = true; break; }
     if (!left) return;
 
@@ -504,7 +504,7 @@ Snapshot collect(const CollectOptions& opt) {
     next.finish();
     base = CpuState{};   // the old counters are done with: keep the peak low
     std::vector<FdCacheProc>().swap(sc.old_fds.procs);   // likewise the reused fd entries
-    std::vector<uint64_t>().swap(sc.old_fds.inodes);      // (ownerless is still needed)
+    std::vector<SocketInode>().swap(sc.old_fds.inodes);     // (ownerless is still needed)
 
     // 3b. Busy processes whose older threads had no baseline: a short sample of just those.
     if (!need_thread_sample.empty() && !snap.first_sample && opt.sample_seconds > 0) {

@@ -1,7 +1,9 @@
 // One pass over /proc (and a few host files) into a Snapshot. All paths come from the options
 // so unit tests run on fixture trees; nothing here decides what is suspicious (see detect.h).
 #pragma once
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "model.h"
 
@@ -37,7 +39,10 @@ namespace mr {
 
 // Reads /proc/PID/environ (bounded) for the processes worth a closer look: those using at least
 // `min_cores`, or running from a deleted, memfd or temporary/hidden location. The environment
-// of every process would cost a read per process per cycle for little gain.
-void read_candidate_environments(Snapshot& snap, const std::string& proc_root, double min_cores = 0.1);
+// of every process would cost a read per process per cycle for little gain. Only the entries
+// `keep` accepts are stored: after a deploy, thousands of workers can run a deleted binary, and
+// their whole environments would cost tens of megabytes.
+void read_candidate_environments(Snapshot& snap, const std::string& proc_root,
+                                 const std::function<bool(std::string_view)>& keep, double min_cores = 0.1);
 
 }  // namespace mr

@@ -9,6 +9,7 @@ namespace mr {
 namespace {
 
 constexpr size_t kMaxEnvironBytes = 64 * 1024;
+constexpr size_t kMaxEnvironEntries = 1024;
 
 bool under_suspicious_dir(const std::string& exe) {
     for (const char* p : {"/tmp/", "/var/tmp/", "/dev/shm/"})
@@ -18,7 +19,8 @@ bool under_suspicious_dir(const std::string& exe) {
 
 }  // namespace
 
-void read_candidate_environments(Snapshot& snap, const std::string& proc_root, double min_cores) {
+void read_candidate_environments(Snapshot& snap, const std::string& proc_root,
+                                 const std::function<bool(std::string_view)>& keep, double min_cores) {
     std::string buf;
     for (auto& p : snap.procs) {
         if (p.kernel_thread) continue;
@@ -27,7 +29,8 @@ void read_candidate_environments(Snapshot& snap, const std::string& proc_root, d
         std::string path = proc_root + "/" + std::to_string(p.pid) + "/environ";
         if (!read_file_bounded(path, buf, kMaxEnvironBytes)) continue;  // gone or no permission
         p.env.clear();
-        split_cmdline(buf, p.env, 1024);
+        for (std::string_view entry : ArgList::from_cmdline(buf, kMaxEnvironEntries))
+            if (keep(entry)) p.env.push_back(entry);
     }
 }
 

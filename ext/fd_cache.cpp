@@ -20,7 +20,7 @@ constexpr size_t kMaxBytes = 64u << 20;
 
 }  // namespace
 
-void FdCache::add(int pid, uint64_t start, uint64_t fd_count, const std::vector<uint64_t>& socket_inodes) {
+void FdCache::add(int pid, uint64_t start, uint64_t fd_count, const std::vector<SocketInode>& socket_inodes) {
     FdCacheProc e;
     e.pid = pid;
     e.start_ticks = start;
@@ -109,13 +109,13 @@ void FdCacheWriter::flush() {
     buf_.clear();
 }
 
-void FdCacheWriter::add(int pid, uint64_t start, uint64_t fd_count, const std::vector<uint64_t>& socket_inodes) {
+void FdCacheWriter::add(int pid, uint64_t start, uint64_t fd_count, const std::vector<SocketInode>& socket_inodes) {
     if (in_ownerless_) return;   // misuse: entries after the ownerless line
     buf_ += 'p';
     append_space_u64(buf_, static_cast<uint64_t>(pid));
     append_space_u64(buf_, start);
     append_space_u64(buf_, fd_count);
-    for (uint64_t ino : socket_inodes) {
+    for (SocketInode ino : socket_inodes) {
         append_space_u64(buf_, ino);
         if (buf_.size() >= 64 * 1024) flush();
     }
@@ -170,6 +170,9 @@ bool parse_fd_cache(std::string_view text, FdCache& out) {
             if (!take_space_u64(line, v)) return false;
             ids.push_back(v);
         }
+        size_t first_inode = kind == 'o' ? 0 : 3;
+        for (size_t i = first_inode; i < ids.size(); ++i)
+            if (ids[i] > UINT32_MAX) return false;   // no socket inode is that large
         if (kind == 'o') {
             out.ownerless.insert(out.ownerless.end(), ids.begin(), ids.end());
             continue;

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model.h"
+
 namespace mr {
 
 struct FdCacheProc {
@@ -26,10 +28,10 @@ struct FdCache {
     std::string boot_id;
     double full_uptime = 0;            // when the oldest reused entry was read in full
     std::vector<FdCacheProc> procs;    // sorted by pid after finish()
-    std::vector<uint64_t> inodes;
-    std::vector<uint64_t> ownerless;   // sorted: socket inodes no process held at a full scan
+    std::vector<SocketInode> inodes;
+    std::vector<SocketInode> ownerless;   // sorted: socket inodes no process held at a full scan
 
-    void add(int pid, uint64_t start, uint64_t fd_count, const std::vector<uint64_t>& socket_inodes);
+    void add(int pid, uint64_t start, uint64_t fd_count, const std::vector<SocketInode>& socket_inodes);
     void finish();
     const FdCacheProc* find(int pid, uint64_t start_ticks) const;
     bool is_ownerless(uint64_t inode) const;
@@ -41,7 +43,7 @@ class FdCacheWriter {
 public:
     FdCacheWriter(std::string path, const std::string& boot_id, double full_uptime);
     ~FdCacheWriter();
-    void add(int pid, uint64_t start, uint64_t fd_count, const std::vector<uint64_t>& socket_inodes);
+    void add(int pid, uint64_t start, uint64_t fd_count, const std::vector<SocketInode>& socket_inodes);
     void add_ownerless(uint64_t inode);   // after every add()
     bool commit(std::string& error);
 

@@ -9,7 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "arg_list.h"
+
 namespace mr {
+
+// The kernel numbers sockets with 32-bit inodes (get_next_ino): half the memory of 64 bits on
+// a host with 100,000 sockets.
+using SocketInode = uint32_t;
 
 struct ThreadInfo {
     int tid = 0;
@@ -18,34 +24,35 @@ struct ThreadInfo {
     double cores = 0;         // share of one core over the cycle (1.0 = pegged)
 };
 
+// Fields are ordered small to large so that 10,000 of them carry no padding.
 struct ProcessInfo {
     int pid = 0;
     int ppid = 0;
     uint32_t uid = 0;
-    std::string user;                 // resolved from uid, or the number
-    std::string comm;                 // /proc/PID/stat name (attacker-controlled, may hold anything)
-    std::vector<std::string> argv;    // /proc/PID/cmdline split on NUL (attacker-controlled)
-    std::string exe;                  // readlink /proc/PID/exe, without " (deleted)"
+    int nice = 0;
+    int num_threads = 0;
+    char state = '?';
     bool exe_readable = false;        // false: no permission or kernel thread
     bool exe_deleted = false;
     bool exe_memfd = false;           // exe is "/memfd:..."
-    char state = '?';
-    int nice = 0;
-    int num_threads = 0;
+    bool kernel_thread = false;       // a child of kthreadd (or kthreadd itself) with no exe
+    bool fds_readable = false;
     uint64_t start_ticks = 0;         // field 22 of stat: with pid, the process identity
     uint64_t cpu_ticks = 0;           // utime + stime
     double cores = 0;                 // cores used over the cycle
     double max_thread_cores = 0;      // the busiest thread's share of one core
-    std::vector<ThreadInfo> threads;  // read only for processes that used CPU
-    bool kernel_thread = false;       // a child of kthreadd (or kthreadd itself) with no exe
+    uint64_t netns = 0, pidns = 0, mntns = 0;  // namespace inode numbers, 0 = unknown
+    std::string user;                 // resolved from uid, or the number
+    std::string comm;                 // /proc/PID/stat name (attacker-controlled, may hold anything)
+    ArgList argv;                     // /proc/PID/cmdline, argument by argument (attacker-controlled)
+    std::string exe;                  // readlink /proc/PID/exe, without " (deleted)"
     std::string cgroup;               // the unified (or first) cgroup path
     std::string container_id;         // 64-hex id found in the cgroup path, or ""
-    uint64_t netns = 0, pidns = 0, mntns = 0;  // namespace inode numbers, 0 = unknown
-    std::vector<uint64_t> socket_inodes;       // inodes of the sockets it holds
-    bool fds_readable = false;
-    // /proc/PID/environ split on NUL ("NAME=value"), bounded; empty when unreadable or not read.
-    // Attacker-controlled. Added for detection (pool_env, ld_preload_env).
-    std::vector<std::string> env;
+    std::vector<ThreadInfo> threads;  // read only for processes that used CPU
+    std::vector<SocketInode> socket_inodes;    // inodes of the sockets it holds, sorted
+    // The entries of /proc/PID/environ ("NAME=value") that the rules look at, bounded; empty
+    // when unreadable or not read. Attacker-controlled. For detection (pool_env, ld_preload_env).
+    ArgList env;
 };
 
 enum class SocketProto : uint8_t { tcp, tcp6, udp, udp6 };
@@ -176,7 +183,7 @@ struct SocketInfo {
     uint32_t uid = 0;
     // The kernel numbers namespaces and sockets with 32-bit inodes (proc_alloc_inum, get_next_ino).
     uint32_t netns = 0;       // namespace the table was read from
-    uint32_t inode = 0;       // 0: no owner any more (TIME_WAIT, orphaned)
+    SocketInode inode = 0;    // 0: no owner any more (TIME_WAIT, orphaned)
     PidList pids;             // owning processes (a socket can be shared after fork)
 };
 

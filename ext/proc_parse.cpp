@@ -188,25 +188,6 @@ bool parse_status(std::string_view text, StatusFields& out) {
     return out.has_uid;
 }
 
-void split_cmdline(std::string_view data, std::vector<std::string>& argv, size_t max_args) {
-    argv.clear();
-    if (!data.empty() && data.back() == '\0') data.remove_suffix(1);
-    if (data.empty()) return;
-    // Exact capacity: 10,000 processes' argv vectors would otherwise carry a third unused.
-    size_t n = 1 + static_cast<size_t>(std::count(data.begin(), data.end(), '\0'));
-    argv.reserve(n < max_args ? n : max_args);
-    size_t pos = 0;
-    while (argv.size() < max_args) {
-        size_t nul = data.find('\0', pos);
-        if (nul == std::string_view::npos) {
-            argv.emplace_back(data.substr(pos));
-            break;
-        }
-        argv.emplace_back(data.substr(pos, nul - pos));
-        pos = nul + 1;
-    }
-}
-
 std::string pick_cgroup(std::string_view text) {
     std::string_view first;
     bool have_first = false;

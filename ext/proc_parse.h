@@ -34,10 +34,6 @@ struct StatusFields {
 };
 bool parse_status(std::string_view text, StatusFields& out);
 
-// /proc/PID/cmdline: NUL-separated; the trailing NUL does not make an empty last argument.
-// At most max_args arguments are kept (the input is already bounded by the read).
-void split_cmdline(std::string_view data, std::vector<std::string>& argv, size_t max_args = 512);
-
 // /proc/PID/cgroup: the unified hierarchy's path ("0::/path"), else the first line's path.
 std::string pick_cgroup(std::string_view text);
 // The container id a cgroup path implies: the last run of exactly 64 hex digits (docker,

@@ -53,7 +53,7 @@ size_t expected_sockets(int dirfd) {
             }
         }
     }
-    return n + n / 16 + 16;  // sockets opened while we read
+    return n + n / 32 + 64;  // sockets opened while we read
 }
 }  // namespace
 
@@ -105,10 +105,10 @@ void map_socket_owners(const std::vector<ProcessInfo>& procs, std::vector<Socket
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return procs[a].pid < procs[b].pid; });
     for (size_t pi : order) {
         const ProcessInfo& p = procs[pi];
-        for (uint64_t ino : p.socket_inodes) {
+        for (SocketInode ino : p.socket_inodes) {
             if (ino == 0) continue;
             auto it = std::lower_bound(sockets.begin(), sockets.end(), ino,
-                                       [](const SocketInfo& s, uint64_t v) { return s.inode < v; });
+                                       [](const SocketInfo& s, SocketInode v) { return s.inode < v; });
             for (; it != sockets.end() && it->inode == ino; ++it)
                 if (it->pids.empty() || it->pids[it->pids.size() - 1] != p.pid) it->pids.push_back(p.pid);
         }

@@ -1,7 +1,9 @@
 // One full collect() with a valid CPU state, as a client cycle runs it; prints its CPU time and
 // peak RSS on one line:  collect cpu_ms=... rss_kb=... procs=... sockets=...
 // The state comes from a warm-up run in a child process, so neither its CPU nor its memory is
-// counted here. Usage: bench_collect [--proc-root DIR] [--state FILE]
+// counted here. --plain turns off what needs Linux 6.2+ (fd counts for reusing socket lists) and
+// 6.13+ (PIDFD_GET_INFO), as on Debian 12's stock 6.1 kernel.
+// Usage: bench_collect [--proc-root DIR] [--state FILE] [--plain]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,8 +25,11 @@ int main(int argc, char** argv) {
         } else if (a == "--state" && i + 1 < argc) {
             opt.state_file = argv[++i];
             keep_state = true;
+        } else if (a == "--plain") {
+            opt.use_pidfd_info = false;
+            opt.reuse_fd_scan = false;
         } else {
-            std::fprintf(stderr, "usage: %s [--proc-root DIR] [--state FILE]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--proc-root DIR] [--state FILE] [--plain]\n", argv[0]);
             return 2;
         }
     }

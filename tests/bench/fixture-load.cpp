@@ -35,9 +35,8 @@ int listen_on(uint16_t port) {
     return fd;
 }
 
-// One holder process: `count` connections to `port`, both ends kept open.
-void hold_connections(uint16_t port, int count) {
-    int lfd = listen_on(port);
+// One holder process: `count` connections to the listener `lfd` on `port`, both ends kept open.
+void hold_connections(int lfd, uint16_t port, int count) {
     std::vector<int> fds;
     fds.reserve(count * 2 + 1);
     sockaddr_in a{};
@@ -59,18 +58,18 @@ void hold_connections(uint16_t port, int count) {
     while (!g_stop) pause();
 }
 
-pid_t spawn(void (*body)(uint16_t, int), uint16_t port, int count) {
+pid_t spawn(void (*body)(int, uint16_t, int), int lfd, uint16_t port, int count) {
     pid_t p = fork();
     if (p == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         signal(SIGTERM, on_term);
-        body(port, count);
+        body(lfd, port, count);
         _exit(0);
     }
     return p;
 }
 
-void idle(uint16_t, int) {
+void idle(int, uint16_t, int) {
     while (!g_stop) pause();
 }
 
@@ -94,10 +93,18 @@ int main(int argc, char** argv) {
     std::vector<pid_t> kids;
     // Each holder stays under the ephemeral port range (28k) per destination port.
     const int per_holder = 8000;  // both ends: 16,000 fds, under the 20,000 hard limit seen here
-    uint16_t port = 42000;
+    // Every listener is bound before any connection exists, on ports below the ephemeral range
+    // (32768-60999 by default): a connection's own local port can then never take a listener's.
+    const uint16_t first_port = 31000;
+    std::vector<int> listeners;
     for (int left = conns; left > 0; left -= per_holder)
-        kids.push_back(spawn(hold_connections, port++, left < per_holder ? left : per_holder));
-    for (int i = 0; i < procs; ++i) kids.push_back(spawn(idle, 0, 0));
+        listeners.push_back(listen_on(static_cast<uint16_t>(first_port + listeners.size())));
+    int left = conns;
+    for (size_t i = 0; i < listeners.size(); ++i, left -= per_holder)
+        kids.push_back(spawn(hold_connections, listeners[i], static_cast<uint16_t>(first_port + i),
+                             left < per_holder ? left : per_holder));
+    for (int fd : listeners) close(fd);
+    for (int i = 0; i < procs; ++i) kids.push_back(spawn(idle, -1, 0, 0));
     std::printf("ready procs=%d conns=%d\n", procs, conns);
     std::fflush(stdout);
     for (int t = 0; t < hold && !g_stop; ++t) sleep(1);

@@ -115,7 +115,7 @@ void exercise_message(const ChannelMessage& m, const Policy& policy, const std::
             f.pid = a.snapshot.procs[i].pid;
             f.comm = a.snapshot.procs[i].comm;
             f.user = a.snapshot.procs[i].user;
-            f.argv = a.snapshot.procs[i].argv;
+            f.argv = a.snapshot.procs[i].argv.to_vector();
             f.cores = a.snapshot.procs[i].cores;
             f.signals = {{"fuzz", Strength::medium, f.comm}};
             fs.push_back(std::move(f));

@@ -333,8 +333,8 @@ TEST_CASE("collector: fd cache text round trip; corrupt files are no cache") {
     const FdCacheProc* p = back.find(10, 111);
     REQUIRE(p != nullptr);
     CHECK(p->fd_count == 5);
-    CHECK(std::vector<uint64_t>(back.inodes.begin() + p->first, back.inodes.begin() + p->first + p->count) ==
-          std::vector<uint64_t>{7, 8, 9});
+    CHECK(std::vector<SocketInode>(back.inodes.begin() + p->first, back.inodes.begin() + p->first + p->count) ==
+          std::vector<SocketInode>{7, 8, 9});
     CHECK(back.find(10, 112) == nullptr);   // a reused pid is another process
     CHECK(back.find(3, 222)->count == 0);
     CHECK(back.is_ownerless(42));
@@ -362,7 +362,10 @@ TEST_CASE("collector: fd cache text round trip; corrupt files are no cache") {
     for (std::string bad : {std::string(), text.substr(0, text.size() - 4), text + "p 1 2 3\n",
                             std::string("miningrisk-fd-cache 1\nboot x\nfull 1\np 1 2\nend\n"),
                             std::string("miningrisk-fd-cache 1\nboot x\nfull 1\np 0 2 3\nend\n"),
-                            std::string("miningrisk-fd-cache 1\nboot x\nfull 1\nq 1 2 3\nend\n")}) {
+                            std::string("miningrisk-fd-cache 1\nboot x\nfull 1\nq 1 2 3\nend\n"),
+                            // socket inodes are 32-bit: a larger one is corruption, not a wrap
+                            std::string("miningrisk-fd-cache 1\nboot x\nfull 1\np 1 2 3 4294967297\nend\n"),
+                            std::string("miningrisk-fd-cache 1\nboot x\nfull 1\no 4294967296\nend\n")}) {
         FdCache x;
         CHECK_FALSE(parse_fd_cache(bad, x));
     }

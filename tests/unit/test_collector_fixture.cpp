@@ -91,6 +91,40 @@ TEST_CASE("collector: fixture identity of ordinary, deleted and memfd executable
     CHECK(s.host.cpu_total_ticks == 9600);
 }
 
+TEST_CASE("collector: fixture environments of candidates keep only what the rules read") {
+    ProcFixture fx;
+    fx.add(init_proc());
+    FakeProc del;   // deleted binary: a candidate even when idle
+    del.pid = 200;
+    del.comm = "worker";
+    del.argv = {"/opt/app/worker"};
+    del.exe = "/opt/app/worker (deleted)";
+    fx.add(del);
+    fx.write("200/environ", "HOME=/root\0PATH=/usr/bin\0POOL_URL=stratum+tcp://p.example:3333\0"
+                            "LD_PRELOAD=/dev/shm/.x.so\0DOCS=see https://example.org\0EMPTY=\0"s);
+    FakeProc plain;   // idle, ordinary binary: its environment is not read at all
+    plain.pid = 300;
+    plain.comm = "sshd";
+    plain.argv = {"sshd"};
+    plain.exe = "/usr/sbin/sshd";
+    fx.add(plain);
+    fx.write("300/environ", "LD_PRELOAD=/tmp/y.so\0"s);
+
+    Snapshot s = collect(fixture_options(fx));
+    std::vector<std::string> seen_keep;
+    read_candidate_environments(s, fx.root, [&](std::string_view e) {
+        seen_keep.emplace_back(e);
+        return e.rfind("HOME=", 0) != 0 && e.rfind("PATH=", 0) != 0;
+    });
+    const ProcessInfo* d = find_proc(s, 200);
+    REQUIRE(d != nullptr);
+    CHECK(d->env == std::vector<std::string>{"POOL_URL=stratum+tcp://p.example:3333",
+                                             "LD_PRELOAD=/dev/shm/.x.so", "DOCS=see https://example.org",
+                                             "EMPTY="});
+    CHECK(seen_keep.size() == 6);   // every entry of the candidate was offered, in order
+    CHECK(find_proc(s, 300)->env.empty());
+}
+
 TEST_CASE("collector: fixture zombie and kernel threads") {
     ProcFixture fx;
     fx.add(init_proc());
@@ -220,7 +254,7 @@ TEST_CASE("collector: fixture process in another network namespace, IPv4 and IPv
     CHECK(tw->state == "TIME_WAIT");
     CHECK(tw->pids.empty());
     CHECK(sock(9999) == nullptr);
-    CHECK(find_proc(s, 500)->socket_inodes == std::vector<uint64_t>{2001, 2002});
+    CHECK(find_proc(s, 500)->socket_inodes == std::vector<mr::SocketInode>{2001, 2002});
     CHECK(find_proc(s, 500)->fds_readable);
 }
 

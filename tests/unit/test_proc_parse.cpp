@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "arg_list.h"
 #include "cpu_state.h"
 #include "host_facts.h"
 #include "proc_parse.h"
@@ -10,6 +11,7 @@
 
 using namespace mr;
 using namespace std::string_literals;
+using namespace std::string_view_literals;
 
 namespace {
 std::string stat_with_comm(const std::string& comm) {
@@ -70,21 +72,46 @@ TEST_CASE("collector: status uid, tgid, NStgid and CapEff") {
 }
 
 TEST_CASE("collector: cmdline split on NUL, bounded") {
-    std::vector<std::string> argv;
-    split_cmdline("./xmrig\0-o\0stratum+tcp://pool:3333\0"s, argv);
+    ArgList argv = ArgList::from_cmdline("./xmrig\0-o\0stratum+tcp://pool:3333\0"s);
     REQUIRE(argv.size() == 3);
+    CHECK(argv[0] == "./xmrig");
     CHECK(argv[2] == "stratum+tcp://pool:3333");
-    split_cmdline("setproctitle style with spaces"s, argv);
+    argv = ArgList::from_cmdline("setproctitle style with spaces"s);
     REQUIRE(argv.size() == 1);
     CHECK(argv[0] == "setproctitle style with spaces");
-    split_cmdline("a\0\0b\0"s, argv);
-    CHECK(argv == std::vector<std::string>{"a", "", "b"});
-    split_cmdline(""s, argv);
-    CHECK(argv.empty());
+    CHECK(ArgList::from_cmdline("a\0\0b\0"s) == std::vector<std::string>{"a", "", "b"});
+    CHECK(ArgList::from_cmdline("a\0\0b"s) == std::vector<std::string>{"a", "", "b"});  // no final NUL
+    CHECK(ArgList::from_cmdline(""s).empty());
+    CHECK(ArgList::from_cmdline("\0"s).empty());
     std::string many;
-    for (int i = 0; i < 2000; ++i) many += "x"s + '\0';
-    split_cmdline(many, argv, 512);
-    CHECK(argv.size() == 512);
+    for (int i = 0; i < 2000; ++i) many += "x"s + std::to_string(i) + '\0';
+    argv = ArgList::from_cmdline(many, 512);
+    REQUIRE(argv.size() == 512);
+    CHECK(argv[511] == "x511");
+    CHECK(ArgList::from_cmdline("a\0b"s, 1) == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("collector: an argument list reads like a vector of its arguments") {
+    ArgList a{"./x y", "", "--url=stratum+tcp://p:3333"};
+    CHECK(a.size() == 3);
+    CHECK_FALSE(a.empty());
+    CHECK(a.front() == "./x y");
+    CHECK(a[1].empty());
+    CHECK(a[7].empty());   // past the end: nothing, not a crash
+    std::vector<std::string> seen;
+    for (std::string_view s : a) seen.emplace_back(s);
+    CHECK(seen == a.to_vector());
+    CHECK(a.joined() == "./x y  --url=stratum+tcp://p:3333");
+    a.push_back("cut\0here"sv);   // an argument ends at its NUL, as the kernel's do
+    CHECK(a.size() == 4);
+    CHECK(a[3] == "cut");
+    ArgList one_empty;
+    one_empty.push_back("");
+    CHECK(one_empty.size() == 1);   // one empty argument is not an empty command line
+    CHECK(one_empty != ArgList{});
+    a.clear();
+    CHECK(a.empty());
+    CHECK(a.begin() == a.end());
 }
 
 TEST_CASE("collector: cgroup path and container ids") {

@@ -190,6 +190,27 @@ TEST_CASE("rules: pool and wallet environment variables, LD_PRELOAD") {
     CHECK(run({"x"}, {"POOL_URL=", "DB_POOL_SIZE=10", "WALLETS_DIR=/srv", "LD_PRELOAD=", "=x", "junk"}).empty());
 }
 
+TEST_CASE("rules: the collector keeps every environment entry that can give a signal") {
+    // The client stores only entries env_entry_matters() accepts: one it drops must never have
+    // given a signal, or the filter would hide a miner.
+    const std::vector<std::string> entries = {
+        "HOME=/root", "PATH=/usr/bin:/bin", "POOL_URL=stratum+tcp://pool.example.net:3333",
+        "WALLET=" + kMonero, "OTHER=stratum+ssl://h.example:443", "LD_PRELOAD=/dev/shm/.h/libhide.so",
+        "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "DOCS=https://example.org",
+        "POOL_URL=", "DB_POOL_SIZE=10", "=x", "junk", "LANG=C.UTF-8", "ADDR=" + kMonero};
+    int kept = 0;
+    for (const std::string& e : entries) {
+        CAPTURE(e);
+        bool matters = mr::env_entry_matters(e, shipped_rules());
+        kept += matters;
+        if (!matters) CHECK(run({"x"}, {e}).empty());
+    }
+    CHECK(mr::env_entry_matters("POOL_URL=stratum+tcp://pool.example.net:3333", shipped_rules()));
+    CHECK(mr::env_entry_matters("LD_PRELOAD=/dev/shm/.h/libhide.so", shipped_rules()));
+    CHECK_FALSE(mr::env_entry_matters("HOME=/root", shipped_rules()));
+    CHECK(kept < static_cast<int>(entries.size()));
+}
+
 TEST_CASE("rules: a realistic xmrig command line gives every command-line signal") {
     std::string pool;
     auto sigs = run({"/tmp/.x/xmrig", "--donate-level", "1", "-a", "rx/0", "-o",

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "detect.h"
+#include "message.h"
 #include "rules_test_util.h"
 
 using mr::Color;
@@ -103,6 +104,33 @@ TEST_CASE("rules: detector — argv in a finding is bounded to 1 KiB") {
     for (const auto& a : fs[0].argv) total += a.size() + 1;
     CHECK(total <= 1024 + 4);
     CHECK(fs[0].argv.size() < 30);
+}
+
+TEST_CASE("rules: detector — thousands of findings keep the worst, busiest first") {
+    // After a deploy every worker of a service can run a deleted binary (a weak signal each):
+    // the report keeps the worst kMaxFindings, so the miner among them is never crowded out.
+    mr::Detector d = mr_test::shipped_detector();
+    mr::Snapshot s;
+    for (int i = 0; i < 3000; ++i) {
+        mr::ProcessInfo w = proc(10000 + i, "worker");
+        w.exe = "/srv/app/worker";   // outside the system directories: a weak signal
+        w.exe_deleted = true;
+        w.cores = (i % 7) * 0.01;
+        s.procs.push_back(w);
+    }
+    mr::ProcessInfo m = proc(20000, "xmrig", {"./xmrig", "-o", "stratum+tcp://pool.example.net:3333"});
+    m.cores = 1.5;
+    s.procs.push_back(m);
+    auto fs = d.detect(s, no_scan());
+    REQUIRE(fs.size() == mr::kMaxFindings);
+    CHECK(fs[0].pid == 20000);
+    CHECK(fs[0].color == Color::red);
+    for (size_t i = 2; i < fs.size(); ++i) {
+        CAPTURE(i);
+        CHECK(fs[i].color == Color::yellow);
+        CHECK(fs[i - 1].cores >= fs[i].cores);   // the busiest of the workers were kept
+    }
+    CHECK(fs.back().cores == doctest::Approx(0.06));   // 3000 / 7 of each share: only the top one fits
 }
 
 TEST_CASE("rules: detector — a config-file-only miner is caught by its binary and connection") {
