@@ -249,12 +249,15 @@ int main(int argc, char** argv) {
     r.visibility_full = snap.visibility.full;
     r.visibility_reasons = snap.visibility.reasons;
     r.ioc_version = detector.ioc_version();
-    r.findings = detector.detect(snap, dopt);
+    size_t found = 0;
+    r.findings = detector.detect(snap, dopt, &found);
     // The scan itself is busy for a moment: never report ourselves.
     const int self = getpid();
+    size_t before = r.findings.size();
     r.findings.erase(std::remove_if(r.findings.begin(), r.findings.end(),
                                     [self](const mr::Finding& f) { return f.pid == self; }),
                      r.findings.end());
+    r.findings_found = static_cast<int>(found - (before - r.findings.size()));
     r.color = mr::overall_color(r.findings, snap.visibility.full);
     r.cores = snap.host.cores;
     r.busy_cores = snap.host.host_busy_cores;

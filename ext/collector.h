@@ -29,6 +29,9 @@ struct CollectOptions {
     // Reuse a process's socket inodes from the last cycle when its fd count is unchanged
     // (state_file + ".fds"; real /proc only; see fd_cache.h).
     bool reuse_fd_scan = true;
+    // The fd count from st_size of /proc/PID/fd (Linux 6.2+) when the kernel gives it; false:
+    // always count by listing the directory, as older kernels must (for tests and benchmarks).
+    bool fd_count_from_size = true;
 };
 
 Snapshot collect(const CollectOptions& opt);

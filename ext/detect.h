@@ -32,7 +32,9 @@ public:
     bool load(const std::string& dir, std::string& error);
     // Extra IOC file (the merged feed list fetched from the server); same all-or-nothing rule.
     bool load_ioc_file(const std::string& path, std::string& error);
-    std::vector<Finding> detect(const Snapshot& snap, const DetectOptions& opt) const;
+    // The worst kMaxFindings findings, worst first. `found` (optional) receives how many there
+    // were in all, so the report can say how many it left out.
+    std::vector<Finding> detect(const Snapshot& snap, const DetectOptions& opt, size_t* found = nullptr) const;
     std::string ioc_version() const;
     const RuleSet& rules() const;
 

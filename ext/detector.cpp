@@ -147,7 +147,7 @@ void keep_worst(std::vector<Finding>& findings, size_t keep) {
 
 }  // namespace
 
-std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions& opt) const {
+std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions& opt, size_t* found) const {
     const RuleSet& rules = *impl_->rules;
     if (opt.scan_binaries && !opt.scan_cache_file.empty() && !impl_->cache_load_tried) {
         impl_->scanner.load_cache(opt.scan_cache_file, rules.binary_markers);
@@ -155,6 +155,7 @@ std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions&
     }
     std::map<int, NetworkHits> net = check_network(snap, rules);
     std::vector<Finding> findings;
+    size_t n_found = 0;
     std::vector<Signal> signals;
     const size_t scan_budget = impl_->scanner.scans_done() + kMaxNewScansPerCycle;
     ParentNames parents(snap.procs);
@@ -188,6 +189,7 @@ std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions&
         f.signals = signals;
         f.color = score_signals(f.signals);
         findings.push_back(std::move(f));
+        ++n_found;
         // After a deploy thousands of workers can run a deleted binary: the message carries only
         // the worst kMaxFindings, so never hold more than twice that (the result is the same).
         if (findings.size() >= 2 * kMaxFindings) keep_worst(findings, kMaxFindings);
@@ -206,6 +208,7 @@ std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions&
     if (!host.signals.empty()) {
         host.color = score_signals(host.signals);
         findings.push_back(std::move(host));
+        ++n_found;
     }
 
     if (opt.scan_binaries && !opt.scan_cache_file.empty() && impl_->scanner.dirty())
@@ -213,6 +216,7 @@ std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions&
 
     // The message carries at most kMaxFindings.
     keep_worst(findings, kMaxFindings);
+    if (found) *found = n_found;
     return findings;
 }
 

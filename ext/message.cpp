@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -107,7 +108,8 @@ std::string build_client_message(const ClientReport& r, const std::string& confi
                            {"visibility", r.visibility_full ? "full" : "limited"},
                            {"visibility_reason", reasons},
                            {"ioc", r.ioc_version},
-                           {"color", to_string(r.color)}}) + "\n";
+                           {"color", to_string(r.color)},
+                           {"found", std::to_string(std::max<size_t>(r.findings_found, r.findings.size()))}}) + "\n";
     out += "[host]\n";
     out += encode_kv_line({{"cores", std::to_string(r.cores)},
                            {"busy", fixed2(r.busy_cores)},
@@ -192,6 +194,8 @@ ParseResult parse_client_message(std::string_view text, ClientReport& out) {
             if (!reasons.empty()) out.visibility_reasons.push_back(reasons);
             out.ioc_version = kv_get(rec, "ioc");
             parse_color(kv_get(rec, "color"), out.color);
+            long found = to_long(kv_get(rec, "found"), 0);
+            out.findings_found = found > 0 && found < 100000000 ? static_cast<int>(found) : 0;
         } else if (section == "host") {
             out.cores = static_cast<int>(to_long(kv_get(rec, "cores")));
             out.busy_cores = to_double(kv_get(rec, "busy"));
@@ -239,6 +243,8 @@ ParseResult parse_client_message(std::string_view text, ClientReport& out) {
         res.error = "missing or invalid version";
         return res;
     }
+    // Older clients send no count: what they sent is all they found.
+    out.findings_found = std::max(out.findings_found, static_cast<int>(out.findings.size()));
     res.ok = true;
     return res;
 }

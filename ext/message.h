@@ -17,7 +17,8 @@
 // (forward compatible); `version` says which layout the sender used. Keys added within version 1
 // (absent from older senders, ignored by older parsers): `pcomm` in [findings], the parent
 // process's comm, so that the server's PARENT= allow entries need not find the parent among the
-// findings.
+// findings; `found` in [miningrisk], how many findings the client found in all when it sent
+// only the worst kMaxFindings.
 #pragma once
 #include <string>
 #include <string_view>
@@ -57,6 +58,9 @@ struct ClientReport {
     std::vector<std::string> visibility_reasons;
     std::string ioc_version;         // version of the IOC list the client used
     Color color = Color::green;      // the client's own verdict (the server re-scores)
+    // Findings the client found in all: more than findings.size() when it sent only the worst
+    // kMaxFindings. Never below findings.size() after parsing (older clients send no count).
+    int findings_found = 0;
     // [host]
     int cores = 0;
     double busy_cores = 0;

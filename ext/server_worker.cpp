@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "agentless.h"
 #include "client_sections.h"
 #include "detect.h"
@@ -155,6 +157,7 @@ std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std
     in.visibility_full = report.visibility_full;
     in.visibility_reasons = report.visibility_reasons;
     in.procs_checked = report.procs;
+    in.findings_unreported = std::max(0, report.findings_found - static_cast<int>(report.findings.size()));
     in.sockets_checked = report.sockets;
     in.agent = report.agent;
     in.ioc_version = report.ioc_version;

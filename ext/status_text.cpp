@@ -158,7 +158,8 @@ std::string build_headline(const StatusInput& in) {
         h = "mining expected here (" + esc(v.expected_reason, 120) + "): " + describe_finding(v.findings, *main, false);
     } else if (main) {
         h = describe_finding(v.findings, *main, main->color != Color::red);
-        if (n_active > 1) h += fmt::format(" (+{} more)", n_active - 1);
+        int more = n_active - 1 + in.findings_unreported;
+        if (more > 0) h += fmt::format(" (+{} more)", more);
         if (!limited.empty()) h += "; " + limited;
     } else if (!limited.empty()) {
         h = limited;
@@ -226,6 +227,10 @@ std::string build_status_message(const StatusInput& in) {
         }
     }
     if (hidden) o += fmt::format("<p>{} more findings not shown here; see the drill-down page.</p>\n", hidden);
+    if (in.findings_unreported > 0)
+        o += fmt::format("<p>The client found {} more findings than it reports (it sends the worst {}); "
+                         "they count in the findings graph but are listed nowhere: look at the host.</p>\n",
+                         in.findings_unreported, v.findings.size());
     if (!v.allow_matched.empty()) {
         o += "<p>Allowlist entries that matched:</p>\n<ul>\n";
         for (const auto& a : v.allow_matched) o += "<li>" + esc(a) + "</li>\n";
@@ -253,7 +258,7 @@ std::string build_status_message(const StatusInput& in) {
         if (!f.pool.empty() || has_signal(f, "pool_connection")) ++pools;
     }
     o += fmt::format("suspectcores : {:.2f}\nscore : {}\nfindings : {}\npoolconns : {}\n", suspectcores,
-                     verdict_score(v), n_active, pools);
+                     verdict_score(v), n_active + in.findings_unreported, pools);
     return o;
 }
 

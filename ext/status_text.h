@@ -21,6 +21,7 @@ struct StatusInput {
     std::vector<std::string> visibility_reasons;
     std::string clear_reason;       // non-empty: could not look at all, colour clear
     int procs_checked = 0;
+    int findings_unreported = 0;    // findings the client found but left out (beyond kMaxFindings)
     int sockets_checked = 0;
     std::string agent;              // "miningrisk-client/0.1.0"
     std::string ioc_version;

@@ -1,8 +1,8 @@
 // One full collect() with a valid CPU state, as a client cycle runs it; prints its CPU time and
 // peak RSS on one line:  collect cpu_ms=... rss_kb=... procs=... sockets=...
 // The state comes from a warm-up run in a child process, so neither its CPU nor its memory is
-// counted here. --plain turns off what needs Linux 6.2+ (fd counts for reusing socket lists) and
-// 6.13+ (PIDFD_GET_INFO), as on Debian 12's stock 6.1 kernel.
+// counted here. --plain turns off what needs Linux 6.2+ (fd counts in st_size: counted by listing
+// instead) and 6.13+ (PIDFD_GET_INFO), as on Debian 12's stock 6.1 kernel.
 // Usage: bench_collect [--proc-root DIR] [--state FILE] [--plain]
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
             keep_state = true;
         } else if (a == "--plain") {
             opt.use_pidfd_info = false;
-            opt.reuse_fd_scan = false;
+            opt.fd_count_from_size = false;
         } else {
             std::fprintf(stderr, "usage: %s [--proc-root DIR] [--state FILE] [--plain]\n", argv[0]);
             return 2;

@@ -50,8 +50,15 @@ void hold_connections(int lfd, uint16_t port, int count) {
             break;
         }
         int s = accept(lfd, nullptr, nullptr);
+        // Closed by a reset when the fixture ends: no TIME_WAIT entries left to swell the next
+        // size's tables (50,000 of them linger 60 s otherwise).
+        linger no_wait{1, 0};
+        setsockopt(c, SOL_SOCKET, SO_LINGER, &no_wait, sizeof no_wait);
         fds.push_back(c);
-        if (s >= 0) fds.push_back(s);
+        if (s >= 0) {
+            setsockopt(s, SOL_SOCKET, SO_LINGER, &no_wait, sizeof no_wait);
+            fds.push_back(s);
+        }
     }
     std::printf("holder port %u: %zu sockets\n", port, fds.size());
     std::fflush(stdout);

@@ -14,12 +14,13 @@ H_AGENTLESS=srv-e2e-agentless
 H_BOTH=srv-e2e-both
 H_LIMITED=srv-e2e-limited
 H_HOSTILE=srv-e2e-hostile
+H_MANY=srv-e2e-many
 H_BAD=srv-e2e-bad
 H_LAB=srv-e2e-lab        # on a hosts.cfg page of its own, for PAGE= scopes
 H_OFFICE=srv-e2e-office  # on another page
 H_RRD=srv-e2e-rrd
 xymon_up
-for h in $H_MAIN $H_ALLOW $H_EXPIRED $H_AGENTLESS $H_BOTH $H_LIMITED $H_HOSTILE $H_BAD $H_RRD; do
+for h in $H_MAIN $H_ALLOW $H_EXPIRED $H_AGENTLESS $H_BOTH $H_LIMITED $H_HOSTILE $H_MANY $H_BAD $H_RRD; do
     xymon_add_host "$h"
     # Forget earlier runs: repeated colour changes trip xymond's flap detection (held at worst).
     xq "drop $h miningrisk" >/dev/null 2>&1
@@ -66,14 +67,15 @@ report() { local host=$1 want=$2; shift 2; mr_message "$host" "$@" | send; wait_
 # stock_report HOST FIXTURE TEXT: the same with a stock client capture renamed to HOST.
 stock_report() { sed "1s/.*/client $1.linux linux/" "$FIX/$2" | send; wait_line1 "$1" "$3"; }
 
-# mr_message HOST [visibility] [findings-lines] [signals-lines]: a client/miningrisk message in
-# the layout of ext/message.h (kv lines, values percent-encoded).
+# mr_message HOST [visibility] [findings-lines] [signals-lines] [found]: a client/miningrisk
+# message in the layout of ext/message.h (kv lines, values percent-encoded); `found` is how many
+# findings the client says it found in all (absent: as older clients send).
 mr_message() {
-    local host=$1 vis=${2:-full} findings=${3:-} signals=${4:-} reason= ioc
+    local host=$1 vis=${2:-full} findings=${3:-} signals=${4:-} found=${5:+ found=$5} reason= ioc
     [ "$vis" = limited ] && reason='no%20CAP_SYS_PTRACE%3A%2040%20exe%20unreadable'
     ioc=$(published_ioc)  # an up-to-date client, not a stale IOC list
     printf 'client/miningrisk %s.linux linux\n[miningrisk]\n' "$host"
-    printf 'version=1 agent=miningrisk-client/e2e time=%s interval=300 visibility=%s visibility_reason=%s ioc=%s color=green\n' "$(date +%s)" "$vis" "$reason" "${ioc:-e2e}"
+    printf 'version=1 agent=miningrisk-client/e2e time=%s interval=300 visibility=%s visibility_reason=%s ioc=%s color=green%s\n' "$(date +%s)" "$vis" "$reason" "${ioc:-e2e}" "$found"
     printf '[host]\ncores=2 busy=1.95 procs=123 threads=200 sockets=45 netns=1 ldpreload=0 hugepages=0\n'
     printf '[findings]\n%s' "$findings"
     printf '[signals]\n%s' "$signals"
@@ -203,6 +205,14 @@ check_contains "a '&red <img ...>' process name is escaped" "$b" "&amp;red &lt;i
 check_not_contains "no raw <img> tag reaches the status" "$b" "<img src=x"
 check_not_contains "no raw <script> tag reaches the status" "$b" "<script>"
 check "no line of the status starts with a colour icon" bash -c "! printf '%s\n' \"\$1\" | tail -n +3 | grep -qE '^&(red|yellow|green|clear|purple|blue)'" _ "$b"
+
+# 6b. A client that found more than it may send (it sends its worst 200) says how many: the
+# on-call engineer sees the real count in line 1, the text and the findings graph.
+report $H_MANY "(+449 more)" full "$MINER_FINDING" "$MINER_SIGNALS" 450
+check "a host with 450 findings is red" color_is $H_MANY red
+b=$(body $H_MANY)
+check_contains "the status says how many the client left out" "$b" "The client found 449 more findings than it reports"
+check_contains "the findings NCV counts them all" "$b" "findings : 450"
 
 # 7. Garbage, truncated and oversized messages neither crash nor stall the worker.
 pid_before=$(pgrep -u xymon -f "^$WORKER" | head -1)

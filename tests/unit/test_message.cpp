@@ -104,4 +104,21 @@ TEST_CASE("message: bounded even when a host reports thousands of findings") {
     ClientReport out;
     REQUIRE(parse_client_message(text, out).ok);
     CHECK(out.findings.size() == kMaxFindings);
+    CHECK(out.findings_found == 5000);   // the server can still say how many were left out
+}
+
+TEST_CASE("message: the findings count of an older client is what it sent") {
+    ClientReport in = sample_report();
+    std::string text = build_client_message(in);
+    size_t at = text.find(" found=");
+    REQUIRE(at != std::string::npos);
+    text.erase(at, text.find('\n', at) - at);   // a version 1 sender from before the key
+    ClientReport out;
+    REQUIRE(parse_client_message(text, out).ok);
+    CHECK(out.findings_found == static_cast<int>(in.findings.size()));
+    // A count below what was sent is not believed.
+    in.findings_found = 0;
+    ClientReport again;
+    REQUIRE(parse_client_message(build_client_message(in), again).ok);
+    CHECK(again.findings_found == static_cast<int>(in.findings.size()));
 }

@@ -121,7 +121,9 @@ TEST_CASE("rules: detector — thousands of findings keep the worst, busiest fir
     mr::ProcessInfo m = proc(20000, "xmrig", {"./xmrig", "-o", "stratum+tcp://pool.example.net:3333"});
     m.cores = 1.5;
     s.procs.push_back(m);
-    auto fs = d.detect(s, no_scan());
+    size_t found = 0;
+    auto fs = d.detect(s, no_scan(), &found);
+    CHECK(found == 3001);
     REQUIRE(fs.size() == mr::kMaxFindings);
     CHECK(fs[0].pid == 20000);
     CHECK(fs[0].color == Color::red);

@@ -162,4 +162,12 @@ TEST_CASE("status text: many findings are bounded and counted") {
     CHECK(msg.find("60 more findings not shown") != std::string::npos);
     CHECK(msg.find("findings : 100\n") != std::string::npos);
     CHECK(msg.size() < 200000);
+    CHECK(msg.find("more findings than it reports") == std::string::npos);
+
+    // The client sent only its worst findings: the headline, the text and the graph count the rest.
+    in.findings_unreported = 9900;
+    msg = build_status_message(in);
+    CHECK(msg.find("(+9999 more)") != std::string::npos);
+    CHECK(msg.find("The client found 9900 more findings than it reports") != std::string::npos);
+    CHECK(msg.find("findings : 10000\n") != std::string::npos);
 }
