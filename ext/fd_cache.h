@@ -1,10 +1,10 @@
 // The socket inodes each process held at the last full look at its /proc/PID/fd, carried to the
 // next client cycle. Listing and readlink'ing every fd costs ~3.5 us each (150,000 fds on a
 // busy host: half a second); most processes hold the same fds cycle after cycle. A process
-// whose fd count (st_size of /proc/PID/fd, Linux 6.2+) is unchanged reuses its entry; one that
-// changed is read again; and a socket of the current tables that nobody owns and that was not
-// already ownerless after the last full scan sends every reused process back to a full read, so
-// a new connection is always attributed. Entries are keyed by (pid, start ticks) and expire
+// whose fd count (st_size of /proc/PID/fd on Linux 6.2+, else the directory's entries) is
+// unchanged reuses its entry; one that changed is read again; and a socket of the current tables
+// that nobody owns and that was not already ownerless after the last full scan sends every
+// reused process back to a full read, so a new connection is always attributed. Entries are keyed by (pid, start ticks) and expire
 // after max_age seconds, when everything is read afresh.
 #pragma once
 #include <cstdint>
