@@ -141,13 +141,64 @@ std::optional<std::string> parse_global(const std::string& key, const std::strin
         c.retries = static_cast<int>(n);
     } else if (key == "BACKOFF") {
         if (!parse_seconds(val, c.backoff)) return fmt::format("bad BACKOFF '{}'", val);
+    } else if (key == "CAFILE") {
+        if (val[0] != '/') return fmt::format("CAFILE must be an absolute path, got '{}'", val);
+        c.ca_file = val;
+    } else if (key == "PROXY") {
+        if (to_lower_ascii(val) == "none") c.proxy = std::string();
+        else if (valid_proxy_url(val)) c.proxy = val;
+        else return fmt::format("PROXY must be http://HOST:PORT or none, got '{}'", val);
     } else {
         return fmt::format("unknown setting '{}'", key);
     }
     return std::nullopt;
 }
 
+// Host part of a proxy URL: a DNS name, an IPv4 address, or "[...]" holding an IPv6 address.
+bool valid_proxy_host(std::string_view h) {
+    if (h.empty() || h.size() > 253) return false;
+    if (h.front() == '[') {
+        if (h.size() < 4 || h.back() != ']') return false;
+        for (char c : h.substr(1, h.size() - 2))
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
+                  c == '.'))
+                return false;
+        return true;
+    }
+    for (char c : h)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '.' || c == '_'))
+            return false;
+    return h.front() != '.' && h.front() != '-';
+}
+
+// A CA bundle libcurl can use: readable and holding at least one PEM certificate.
+std::optional<std::string> check_ca_file(const std::string& path) {
+    std::string text;
+    if (!read_file(path, text, 16u << 20)) return fmt::format("CAFILE {}: cannot open", path);
+    if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+        return fmt::format("CAFILE {}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it", path);
+    return std::nullopt;
+}
+
 }  // namespace
+
+bool valid_proxy_url(std::string_view url) {
+    if (url.size() > 1024 || to_lower_ascii(url.substr(0, 7)) != "http://") return false;
+    std::string_view rest = url.substr(7);
+    if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    if (rest.find_first_of("/?#") != std::string_view::npos) return false;  // no path
+    std::size_t at = rest.rfind('@');
+    if (at != std::string_view::npos) {
+        std::string_view user = rest.substr(0, at);
+        if (user.empty() || user.find_first_of(" \t") != std::string_view::npos) return false;
+        rest = rest.substr(at + 1);
+    }
+    std::size_t colon = rest.rfind(':');
+    if (colon == std::string_view::npos || (rest.front() == '[' && colon < rest.rfind(']'))) return false;
+    uint16_t port;
+    return valid_proxy_host(rest.substr(0, colon)) && parse_port(rest.substr(colon + 1), port);
+}
 
 bool parse_duration(std::string_view s, long long& seconds) {
     if (s.empty()) return false;
@@ -213,6 +264,7 @@ bool parse_feed_config(std::string_view text, const std::string& filename, FeedC
         std::string val = words[0].substr(eq + 1);
         if (val.empty()) return fail(fmt::format("{} needs a value", key));
         if (auto err = parse_global(key, val, c)) return fail(*err);
+        if (key == "CAFILE") c.ca_file_line = lines.number();
     }
     out = std::move(c);
     return true;
@@ -223,6 +275,12 @@ bool load_feed_config(const std::string& path, FeedConfig& out, std::string& err
     if (!read_whole_file(path, text, error)) return false;
     FeedConfig c;
     if (!parse_feed_config(text, path, c, error)) return false;
+    if (!c.ca_file.empty()) {
+        if (auto err = check_ca_file(c.ca_file)) {
+            error = fmt::format("{}:{}: {}", path, c.ca_file_line, *err);
+            return false;
+        }
+    }
     for (const auto& f : c.allow_files)
         if (!load_allow_file(f, c.allow, error)) return false;
     out = std::move(c);

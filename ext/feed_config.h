@@ -8,8 +8,15 @@
 //   ALLOWFILE=/etc/xymon/miningrisk-shared.txt     more shared addresses, one a line
 //   RESOLVE=yes|no  RESOLVEHOSTS=FILE  RESOLVEMAXAGE=7d  RESOLVETIMEOUT=2s
 //   CONNECTTIMEOUT=10s TIMEOUT=60s RETRIES=3 BACKOFF=2s
-// Parsing is pure; errors are "FILE:LINE: message" and leave the caller's config untouched.
+//   CAFILE=/etc/xymon/feed-ca.pem   PEM bundle that verifies HTTPS feeds instead of the system
+//                                   store (an internal mirror's CA); verification is never off
+//   PROXY=http://HOST:PORT | none   explicit proxy for every feed (no_proxy still exempts hosts);
+//                                   without it the environment's http_proxy/https_proxy/no_proxy
+//                                   apply; `none` ignores them all
+// Parsing is pure (load_feed_config also checks that CAFILE is a readable PEM file); errors are
+// "FILE:LINE: message" and leave the caller's config untouched.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +52,13 @@ struct FeedConfig {
     double total_timeout = 60.0;
     int retries = 3;
     double backoff = 2.0;
+    std::string ca_file;                   // empty: the system store
+    std::size_t ca_file_line = 0;          // where CAFILE was set, for load-time errors
+    std::optional<std::string> proxy;      // unset: environment; "": no proxy at all; else URL
 };
+
+// PROXY values: "http://[user:pass@]HOST:PORT[/]" (HOST a name, IPv4 or [IPv6]). Pure.
+bool valid_proxy_url(std::string_view url);
 
 // "2d", "36h", "90m", "45s", "120" (seconds). Returns false on garbage.
 bool parse_duration(std::string_view s, long long& seconds);

@@ -60,6 +60,22 @@ void global_init() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// libcurl's message, led by what an operator should look at for the TLS failures.
+std::string describe_curl_error(CURLcode rc, const std::string& message, bool own_ca) {
+    switch (rc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return fmt::format("certificate refused ({}): {}",
+                           own_ca ? "CAFILE" : "system CA store; set CAFILE= for an internal CA",
+                           message);
+    case CURLE_SSL_CACERT_BADFILE:
+        return "cannot use the CA bundle: " + message;
+    case CURLE_SSL_CONNECT_ERROR:
+        return "TLS handshake failed: " + message;
+    default:
+        return message;
+    }
+}
+
 struct Attempt {
     FetchResult result;
     bool retryable = false;
@@ -104,7 +120,14 @@ Attempt attempt_once(const FetchRequest& req) {
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    // No CURLOPT_PROXY: libcurl then reads http_proxy/https_proxy/no_proxy from the environment.
+    if (!req.ca_file.empty()) {
+        // The bundle replaces the system store: Debian's libcurl also has a default CA path.
+        curl_easy_setopt(curl, CURLOPT_CAINFO, req.ca_file.c_str());
+        curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+    }
+    // Unset: libcurl reads http_proxy/https_proxy/no_proxy from the environment. "" turns
+    // proxies off, the environment's included.
+    if (req.proxy) curl_easy_setopt(curl, CURLOPT_PROXY, req.proxy->c_str());
 
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
@@ -113,7 +136,8 @@ Attempt attempt_once(const FetchRequest& req) {
     if (t.oversized || rc == CURLE_FILESIZE_EXCEEDED) {
         a.result.error = fmt::format("download larger than the limit of {} bytes", req.max_size);
     } else if (rc != CURLE_OK) {
-        a.result.error = errbuf[0] ? std::string(errbuf) : curl_easy_strerror(rc);
+        a.result.error = describe_curl_error(rc, errbuf[0] ? std::string(errbuf) : curl_easy_strerror(rc),
+                                             !req.ca_file.empty());
         a.retryable = rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
                       rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
                       rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||

@@ -1,10 +1,12 @@
 // Downloading one feed with libcurl: conditional (If-None-Match / If-Modified-Since from the saved
 // validators), connect and total timeouts, a size limit enforced while the body arrives, retries
 // with exponential back-off on 5xx/429/timeouts/connection errors, http and https only, TLS
-// verification on, proxies from the environment (libcurl's default: http_proxy, https_proxy,
-// no_proxy are honoured).
+// verification always on (against the system store or a given CA bundle), proxies from the
+// environment (libcurl's default: http_proxy, https_proxy, no_proxy) unless one is given or
+// proxies are turned off.
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace mr {
@@ -19,6 +21,8 @@ struct FetchRequest {
     int retries = 3;              // extra attempts after the first
     double backoff = 2.0;         // first wait; doubles per retry, capped at 60 s
     std::string user_agent = "miningrisk-feed/0.1";
+    std::string ca_file;                // PEM bundle replacing the system store; empty: system
+    std::optional<std::string> proxy;   // unset: environment proxies; "": none at all; else URL
 };
 
 struct FetchResult {

@@ -187,6 +187,8 @@ FeedReport update_feed(const FeedSpec& spec, const FeedConfig& cfg, const std::s
         req.total_timeout = cfg.total_timeout;
         req.retries = cfg.retries;
         req.backoff = cfg.backoff;
+        req.ca_file = cfg.ca_file;
+        req.proxy = cfg.proxy;
         FetchResult res = fetch_feed(req);
         st.last_attempt = now;
         if (res.outcome == FetchResult::Outcome::NotModified) {

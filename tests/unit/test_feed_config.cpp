@@ -1,4 +1,9 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
 #include "feed_config.h"
 
@@ -66,4 +71,93 @@ TEST_CASE("feed: durations and sizes") {
     CHECK((parse_size("512K", b) && b == 524288));
     CHECK((parse_size("1000", b) && b == 1000));
     CHECK_FALSE(parse_size("lots", b));
+}
+
+TEST_CASE("feed: config CAFILE and PROXY") {
+    FeedConfig c;
+    std::string err;
+    REQUIRE(parse_feed_config("FEED x URL=https://h/x FORMAT=ips\n", "f.cfg", c, err));
+    CHECK(c.ca_file.empty());
+    CHECK_FALSE(c.proxy.has_value());  // the environment's proxies apply
+
+    REQUIRE_MESSAGE(parse_feed_config("\nCAFILE=/etc/xymon/feed-ca.pem\nPROXY=http://proxy.corp.example:3128\n",
+                                      "f.cfg", c, err),
+                    err);
+    CHECK(c.ca_file == "/etc/xymon/feed-ca.pem");
+    CHECK(c.ca_file_line == 2);
+    REQUIRE(c.proxy.has_value());
+    CHECK(*c.proxy == "http://proxy.corp.example:3128");
+
+    REQUIRE(parse_feed_config("PROXY=none\n", "f.cfg", c, err));
+    REQUIRE(c.proxy.has_value());
+    CHECK(c.proxy->empty());  // libcurl: "" turns every proxy off, the environment's too
+    REQUIRE(parse_feed_config("PROXY=NONE\n", "f.cfg", c, err));
+    CHECK(c.proxy == std::string());
+
+    for (const char* good : {"http://127.0.0.1:8080", "http://127.0.0.1:8080/", "HTTP://Proxy-1.corp:80",
+                             "http://user:s3cret@proxy.corp:3128", "http://[::1]:3128", "http://[2001:db8::1]:8080/"})
+        CHECK_MESSAGE(valid_proxy_url(good), good);
+    for (const char* bad : {"proxy.corp:3128", "socks5://127.0.0.1:1080", "https://proxy:443", "http://proxy.corp",
+                            "http://proxy.corp:0", "http://proxy.corp:70000", "http://:3128", "http://proxy:3128/path",
+                            "http://[::1]", "http://pro xy:1", "http://-x:1", "http://h:1?x", "http://@h:1"})
+        CHECK_MESSAGE(!valid_proxy_url(bad), bad);
+}
+
+TEST_CASE("feed: config CAFILE/PROXY errors name the file and line and leave the old config") {
+    FeedConfig c;
+    c.ca_file = "/keep/ca.pem";
+    c.proxy = "http://keep:1";
+    std::string err;
+    struct Case {
+        const char* text;
+        const char* error;
+    } cases[] = {
+        {"OUTPUT=/a\nCAFILE=ca.pem\n", "f.cfg:2: CAFILE must be an absolute path, got 'ca.pem'"},
+        {"CAFILE=\n", "f.cfg:1: CAFILE needs a value"},
+        {"\nPROXY=proxy:3128\n", "f.cfg:2: PROXY must be http://HOST:PORT or none, got 'proxy:3128'"},
+        {"PROXY=socks5h://127.0.0.1:1080\n", "f.cfg:1: PROXY must be http://HOST:PORT or none, got 'socks5h://127.0.0.1:1080'"},
+        {"PROXY=\n", "f.cfg:1: PROXY needs a value"},
+        {"INSECURE=yes\n", "f.cfg:1: unknown setting 'INSECURE'"},  // verification cannot be turned off
+    };
+    for (const auto& k : cases) {
+        CHECK_FALSE(parse_feed_config(k.text, "f.cfg", c, err));
+        CHECK(err == k.error);
+    }
+    CHECK(c.ca_file == "/keep/ca.pem");
+    CHECK(c.proxy == std::string("http://keep:1"));
+}
+
+TEST_CASE("feed: loading a config checks that CAFILE is a readable PEM bundle") {
+    char dir_template[] = "/tmp/mr-feedcfg-XXXXXX";
+    REQUIRE(mkdtemp(dir_template) != nullptr);
+    std::string dir = dir_template;
+    auto write = [](const std::string& path, const std::string& text) {
+        FILE* f = std::fopen(path.c_str(), "w");
+        REQUIRE(f != nullptr);
+        std::fputs(text.c_str(), f);
+        std::fclose(f);
+    };
+    write(dir + "/ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    write(dir + "/key.pem", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
+    FeedConfig c;
+    c.output = "/keep/me";
+    std::string err;
+
+    write(dir + "/good.cfg", "# internal mirror\nCAFILE=" + dir + "/ca.pem\n");
+    CHECK_MESSAGE(load_feed_config(dir + "/good.cfg", c, err), err);
+    CHECK(c.ca_file == dir + "/ca.pem");
+
+    c.output = "/keep/me";
+    write(dir + "/missing.cfg", "OUTPUT=/x\n\nCAFILE=" + dir + "/nope.pem\n");
+    CHECK_FALSE(load_feed_config(dir + "/missing.cfg", c, err));
+    CHECK(err == dir + "/missing.cfg:3: CAFILE " + dir + "/nope.pem: cannot open");
+    CHECK(c.output == "/keep/me");
+
+    write(dir + "/key.cfg", "CAFILE=" + dir + "/key.pem\n");
+    CHECK_FALSE(load_feed_config(dir + "/key.cfg", c, err));
+    CHECK(err == dir + "/key.cfg:1: CAFILE " + dir + "/key.pem: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
+    CHECK(c.output == "/keep/me");
+
+    for (const char* f : {"ca.pem", "key.pem", "good.cfg", "missing.cfg", "key.cfg"}) std::remove((dir + "/" + f).c_str());
+    rmdir(dir.c_str());
 }
