@@ -7,6 +7,7 @@
 
 #include "identity_rules.h"
 #include "ioc_list.h"
+#include "monero_address.h"
 #include "rules.h"
 #include "sha256.h"
 #include "text_util.h"
@@ -340,8 +341,7 @@ WalletKind classify_wallet(std::string_view w) {
         }
         return WalletKind::ethereum;
     }
-    if ((w.size() == 95 || w.size() == 106) && (w[0] == '4' || w[0] == '8') &&
-        std::strchr("123456789AB", w[1]) && all_base58(w))
+    if ((w.size() == 95 || w.size() == 106) && (w[0] == '4' || w[0] == '8') && valid_monero_address(w))
         return WalletKind::monero;
     if (w.size() >= 26 && w.size() <= 35 && (w[0] == '1' || w[0] == '3') && all_base58(w) &&
         valid_base58check(w))

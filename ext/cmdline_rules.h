@@ -39,7 +39,7 @@ bool decode_base64(std::string_view s, std::string& out, size_t max_out = 4096);
 
 enum class WalletKind { none, monero, bitcoin_legacy, bitcoin_bech32, ethereum };
 const char* to_string(WalletKind k);
-// Classifies one word (no ".worker" suffix). Bitcoin forms are checksum-verified.
+// Classifies one word (no ".worker" suffix). Monero and Bitcoin forms are checksum-verified.
 WalletKind classify_wallet(std::string_view word);
 // Finds a wallet among the alphanumeric words of `token` ("4AbC...xyz.rig01" -> monero).
 WalletKind find_wallet(std::string_view token, std::string_view* wallet = nullptr);

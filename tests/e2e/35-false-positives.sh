@@ -168,6 +168,10 @@ stand_in zpool
 fp_start zpool "$FP/bin/zpool" import -d /dev/disk/by-id -o cachefile=/etc/zfs/zpool.cache tank
 stand_in docs-builder
 fp_start pool-stratum-args "$FP/bin/docs-builder" --thread-pool 4 --stratum-layer docs --pool-size=8 --output stratum.html
+# A 95-character base58 token starting with 4 has a Monero address's shape; without its Keccak
+# checksum it is just a token.
+stand_in api-sync
+fp_start wallet-shaped-token "$FP/bin/api-sync" --token 43eHuLbvABKSGJ6sBW3BpE3epiYAnntw24VxaydpikbpJXm3a3XsGsZBRHuAJnTZ9WhzGKrZa7jnykJ7x9Mk6YBd652xjvf --interval 60
 
 # A web server on 3333 and 8080 with clients connected; in a namespace of our own if the host's
 # ports are taken (the scan reads every namespace the same way).
@@ -200,7 +204,7 @@ case_has_comm() {  # CASE COMM
 check "the compile is compiling (cc1 running)" wait_until 10 case_has_comm compile cc1
 check "gcc -o pool.o pool.c is compiling (cc1 running)" wait_until 10 case_has_comm gcc-pool cc1
 sleep 0.5
-scan_batch compile gcc-pool kubectl zpool pool-stratum-args web-3333 web-8080 web-clients
+scan_batch compile gcc-pool kubectl zpool pool-stratum-args wallet-shaped-token web-3333 web-8080 web-clients
 fp_kill
 
 # ---------------------------------------------------------------- batch 2: compressors

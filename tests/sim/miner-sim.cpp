@@ -78,9 +78,10 @@ const char kHelp[] =
     "  -V, --version                 output version information and exit\n";
 const char kAgent[] = "XMRig/6.21.0 (Linux x86_64) libuv/1.44.2 gcc/12.2.0 miningrisk-sim";
 const char kBtcAgent[] = "cpuminer/2.5.1 miningrisk-sim";
-// Not a real wallet (random base58); tests pass their own --user.
+// Not a real wallet: keys are SHA-256 of fixed text (no private key exists for them), with a
+// valid Monero checksum so that the detector sees a wallet as it would see a real one.
 const char kDefaultWallet[] =
-    "4BASi45ub7Qe4ZE36UT5G6cU4ud8Fhhe4deS4F3cw9KTAb8dLcukC7edhDQ7cn5d4gEYkbUrMWeWQLGsCmrG6dLaYyNoVKf";
+    "45PNEaLBGKxYJKeTqeEnEgBYfgUtSyCwnamK1J1WktPPYGFFn5324SRiSm33AuMtb7c6TBfhURXkngHfUq1gB8y66ei4RBa";
 
 std::atomic<bool> g_stop{false};
 int g_ready_fd = -1;

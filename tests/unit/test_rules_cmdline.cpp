@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "cmdline_rules.h"
+#include "keccak.h"
+#include "monero_address.h"
 #include "rules_test_util.h"
 
 using mr_test::has_signal;
@@ -15,7 +17,16 @@ namespace {
 
 const std::string kMonero =
     "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A";
-const std::string kMoneroIntegrated = kMonero + "Abc123def45";  // 106 characters
+// An integrated address (106 characters): the donation address's keys with payment id 1..8.
+const std::string kMoneroIntegrated = [] {
+    std::string bytes;
+    mr::monero_base58_decode(kMonero, bytes);
+    std::string body = bytes.substr(0, 65);
+    body[0] = '\x13';
+    body += std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+    auto sum = mr::keccak256(body);
+    return mr::monero_base58_encode(body + std::string(sum.begin(), sum.begin() + 4));
+}();
 
 std::vector<mr::Signal> run(std::vector<std::string> argv, std::vector<std::string> env = {},
                             std::string* pool = nullptr) {
@@ -148,6 +159,8 @@ TEST_CASE("rules: wallet addresses with worker suffixes; look-alikes do not matc
     CHECK(mr::classify_wallet("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5") == mr::WalletKind::none);
     CHECK(mr::classify_wallet("bc1qw508d6qejxtdg4y5r3zarvary0C5xw7kv8f3t4") == mr::WalletKind::none);  // mixed case
     CHECK(mr::classify_wallet(kMonero.substr(0, 94)) == mr::WalletKind::none);
+    CHECK(mr::classify_wallet(kMonero.substr(0, 94) + "B") == mr::WalletKind::none);   // checksum
+    CHECK(run({"app", "--token", kMoneroIntegrated.substr(0, 95)}).empty());   // shape alone
     CHECK(mr::classify_wallet("0x52908400098527886E0F7030069857D2E4169EEG") == mr::WalletKind::none);
     CHECK(run({"git", "checkout", "3f786850e387550fdab836ed7e6dc881de23001b"}).empty());   // 40-hex sha
     CHECK(run({"git", "show", "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3c0ffee"}).empty());
