@@ -7,6 +7,7 @@
 
 #include "identity_rules.h"
 #include "ioc_list.h"
+#include "keccak.h"
 #include "monero_address.h"
 #include "rules.h"
 #include "sha256.h"
@@ -333,14 +334,33 @@ bool decode_base64(std::string_view s, std::string& out, size_t max_out) {
     return true;
 }
 
-WalletKind classify_wallet(std::string_view w) {
-    if (w.size() == 42 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X')) {
-        for (size_t i = 2; i < w.size(); ++i) {
-            char c = to_lower_ascii(w[i]);
-            if (!is_digit(c) && (c < 'a' || c > 'f')) return WalletKind::none;
-        }
-        return WalletKind::ethereum;
+// An Ethereum address "0x" + 40 hex digits. Mixed case carries the EIP-55 checksum (a letter is
+// upper case where the Keccak-256 of the lower-case address has a nibble >= 8); one case only
+// carries none.
+bool valid_ethereum_address(std::string_view w) {
+    if (w.size() != 42 || w[0] != '0' || (w[1] != 'x' && w[1] != 'X')) return false;
+    std::string lower;
+    bool upper_seen = false, lower_seen = false;
+    for (size_t i = 2; i < w.size(); ++i) {
+        char c = w[i];
+        if (!is_digit(c) && !((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+        upper_seen |= c >= 'A' && c <= 'F';
+        lower_seen |= c >= 'a' && c <= 'f';
+        lower += to_lower_ascii(c);
     }
+    if (!(upper_seen && lower_seen)) return true;
+    auto hash = keccak256(lower);
+    for (size_t i = 0; i < lower.size(); ++i) {
+        if (is_digit(lower[i])) continue;
+        int nibble = (hash[i / 2] >> (i % 2 ? 0 : 4)) & 0xf;
+        bool upper = w[i + 2] >= 'A' && w[i + 2] <= 'F';
+        if (upper != (nibble >= 8)) return false;
+    }
+    return true;
+}
+
+WalletKind classify_wallet(std::string_view w) {
+    if (valid_ethereum_address(w)) return WalletKind::ethereum;
     if ((w.size() == 95 || w.size() == 106) && (w[0] == '4' || w[0] == '8') && valid_monero_address(w))
         return WalletKind::monero;
     if (w.size() >= 26 && w.size() <= 35 && (w[0] == '1' || w[0] == '3') && all_base58(w) &&

@@ -144,6 +144,13 @@ TEST_CASE("rules: wallet addresses with worker suffixes; look-alikes do not matc
     CHECK(mr::classify_wallet("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4") == mr::WalletKind::bitcoin_bech32);
     CHECK(mr::classify_wallet("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4") == mr::WalletKind::bitcoin_bech32);
     CHECK(mr::classify_wallet("0x52908400098527886E0F7030069857D2E4169EE7") == mr::WalletKind::ethereum);
+    // EIP-55's own mixed-case examples carry their checksum; one letter's case changed breaks it.
+    for (const char* a : {"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+                          "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb"}) {
+        CAPTURE(a);
+        CHECK(mr::classify_wallet(a) == mr::WalletKind::ethereum);
+    }
+    CHECK(mr::classify_wallet("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD") == mr::WalletKind::none);
 
     for (const std::string& token : {"-u " + kMonero + ".worker1", "--user=" + kMoneroIntegrated + "+50000",
                                      std::string("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa.rig"),
