@@ -27,8 +27,29 @@ std::string endpoint_text(const std::string& addr, uint16_t port) {
 
 std::map<int, NetworkHits> check_network(const Snapshot& snap, const RuleSet& rules) {
     std::set<std::pair<uint64_t, uint16_t>> listening;
+    std::vector<const SocketInfo*> listeners;
     for (const SocketInfo& s : snap.sockets)
-        if (is_tcp(s.proto) && s.state == SockState::listen) listening.insert({s.netns, s.local_port});
+        if (is_tcp(s.proto) && s.state == SockState::listen) {
+            listening.insert({s.netns, s.local_port});
+            listeners.push_back(&s);
+        }
+    // The namespace's own addresses: every socket's local address is one (filled on first need).
+    std::set<std::pair<uint32_t, std::string>> own_addrs;
+    auto is_own = [&](uint32_t netns, const IpAddr& a) {
+        if (a.is_loopback()) return true;
+        if (own_addrs.empty())
+            for (const SocketInfo& s : snap.sockets) own_addrs.insert({s.netns, s.local_addr.unmapped().to_string()});
+        return own_addrs.count({netns, a.unmapped().to_string()}) > 0;
+    };
+    // The peer is a listener of this host in the same namespace: a local service, not a pool.
+    auto to_local_service = [&](const SocketInfo& c) {
+        const IpAddr peer = c.remote_addr.unmapped();
+        for (const SocketInfo* l : listeners)
+            if (l->netns == c.netns && l->local_port == c.remote_port &&
+                (l->local_addr.unmapped() == peer || (l->local_addr.is_any() && is_own(c.netns, peer))))
+                return true;
+        return false;
+    };
 
     std::map<int, NetworkHits> hits;
     for (const SocketInfo& s : snap.sockets) {
@@ -37,7 +58,7 @@ std::map<int, NetworkHits> check_network(const Snapshot& snap, const RuleSet& ru
         const std::string remote = s.remote_addr.to_string();
         std::string listed = rules.match_pool_addr(plain_addr(remote), s.remote_port);
         bool port_hit = rules.miner_ports.test(s.remote_port);
-        if (listed.empty() && !port_hit) continue;
+        if (listed.empty() && (!port_hit || to_local_service(s))) continue;
         std::string ep = endpoint_text(remote, s.remote_port);
         std::string evidence = ep + " " + s.state.name();
         std::vector<int> owners = s.pids.to_vector();

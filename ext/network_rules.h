@@ -3,8 +3,10 @@
 //   miner_port       to a port of miner-ports.txt alone (weak: 3333, 4444, 5555, ... are also
 //                    ordinary service ports)
 // Inbound connections (local port is a listening port in the same network namespace, e.g. a
-// web server on 3333 with clients) are never counted. A pool connection whose owner is
-// unknown is reported against the host (pid 0).
+// web server on 3333 with clients) are never counted, nor are clients of such a local service
+// (nginx talking to php-fpm on 127.0.0.1:9000, a browser test to Selenium on 4444): a local
+// stratum proxy shows in its own outbound connection to the pool. A listed pool address counts
+// wherever it is. A pool connection whose owner is unknown is reported against the host (pid 0).
 #pragma once
 #include <map>
 #include <string>

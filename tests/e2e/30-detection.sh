@@ -22,6 +22,9 @@ HIDE=/dev/shm/.mr-ev$$            # hidden dir in a temp fs, as Kinsing uses /de
 PLAIN_DIR=/run/mr-ev$$            # neither temp nor hidden: only the deletion is odd there
 NS=mrev$$                         # netns for the miner-port, domain and SYN_SENT cases
 CT=mrevct$$                       # container
+POOLNS=mrevpl$$                   # the "remote" pool of those: another namespace, over veth
+POOL_NS_ADDR=10.203.0.1           # the pool as NS sees it
+POOL_CT_ADDR=10.203.1.1           # the pool as the container sees it
 
 # --- pools: one unlisted, one listed in a test-only IOC (a copy of the shipped rules)
 PORT=$(sim_free_port)
@@ -33,12 +36,16 @@ RULES=$SIM_DIR/rules
 cp -r "$MR_ROOT/client-tests/share/rules" "$RULES"
 echo "127.0.0.1:$PORT_L           # test-only: tests/e2e/30-detection.sh loopback pool" >>"$RULES/pool-addresses.txt"
 
+# A pool in the miner's own namespace would be a local service (no miner_port evidence): the
+# pool of these cases lives in a namespace of its own, reached over veth pairs.
 sim_netns_create "$NS"
-SIM_NETNS=$NS sim_pool 3333 "$SIM_DIR/pool-ns.log" >/dev/null || not_ok "netns pool starts"
-sim_netns_hosts "$NS" "127.0.0.1 pool.supportxmr.com"
-sim_netns_unreachable "$NS" 203.0.113          # 203.0.113.0/24 is in the shipped pool-addresses.txt
 sim_netns_create "$CT"
-SIM_NETNS=$CT sim_pool 3333 "$SIM_DIR/pool-ct.log" >/dev/null || not_ok "container pool starts"
+sim_netns_create "$POOLNS"
+sim_netns_link "$NS" "$POOLNS" 10.203.0.2 "$POOL_NS_ADDR" || not_ok "veth between the miner and pool namespaces"
+sim_netns_link "$CT" "$POOLNS" 10.203.1.2 "$POOL_CT_ADDR" || not_ok "veth between the container and pool namespaces"
+SIM_NETNS=$POOLNS SIM_POOL_ADDR=0.0.0.0 sim_pool 3333 "$SIM_DIR/pool-ns.log" >/dev/null || not_ok "netns pool starts"
+sim_netns_hosts "$NS" "$POOL_NS_ADDR pool.supportxmr.com"
+sim_netns_unreachable "$NS" 203.0.113          # 203.0.113.0/24 is in the shipped pool-addresses.txt
 
 # --- the cases, all running at once
 # 1. plain xmrig-like command line
@@ -62,14 +69,14 @@ cfg_json() {  # URL USER
   "pools": [ { "url": "$1", "user": "$2", "pass": "x", "keepalive": true } ], "max-seconds": 150 }
 EOF
 }
-cfg_json "stratum+tcp://127.0.0.1:3333" sim-cfg-port >"$SIM_DIR/cfg-port.json"
+cfg_json "stratum+tcp://$POOL_NS_ADDR:3333" sim-cfg-port >"$SIM_DIR/cfg-port.json"
 cfg_json "stratum+tcp://127.0.0.1:$PORT_L" sim-cfg-listed >"$SIM_DIR/cfg-listed.json"
 cfgport=$(SIM_NETNS=$NS sim_miner -c "$SIM_DIR/cfg-port.json")
 cfglisted=$(sim_miner -c "$SIM_DIR/cfg-listed.json")
 # 8. throttled to 30% of a core
 slow=$(sim_miner -o "stratum+tcp://127.0.0.1:$PORT" -u sim-throttled -t 1 --throttle 30 --max-seconds 150)
 # 9. in a container: own net, pid, mount and uts namespaces, docker-style cgroup
-ct=$(sim_in_container "$CT" "$SIM_MINER_BIN" -o stratum+tcp://127.0.0.1:3333 -u sim-container "${LOW[@]}")
+ct=$(sim_in_container "$CT" "$SIM_MINER_BIN" -o "stratum+tcp://$POOL_CT_ADDR:3333" -u sim-container "${LOW[@]}")
 # 10. a listed pool DOMAIN on argv, resolved by the netns's own hosts file to its loopback pool
 dom=$(SIM_NETNS=$NS sim_miner --pool pool.supportxmr.com:3333 -u sim-domain "${LOW[@]}")
 # 11. a listed pool ADDRESS that never answers (SYN_SENT); argv rewritten so only the socket tells
@@ -130,8 +137,8 @@ check "fake kworker: comm shown" test "$(finding_field "$kw" comm)" = "[kworker/
 # 7
 expect_finding "config file, pool on a miner port (at least yellow)" "$cfgport" yellow+ miner_port
 check "config file: argv has no pool (the case is real)" \
-    eval "! tr '\0' ' ' </proc/$cfgport/cmdline | grep -q 127.0.0.1"
-check "config file: pool shown as 127.0.0.1:3333" test "$(finding_field "$cfgport" pool)" = "127.0.0.1:3333"
+    eval "! tr '\0' ' ' </proc/$cfgport/cmdline | grep -q $POOL_NS_ADDR"
+check "config file: pool shown as $POOL_NS_ADDR:3333" test "$(finding_field "$cfgport" pool)" = "$POOL_NS_ADDR:3333"
 echo "# config-file miner on a miner port: $(finding_summary "$cfgport")"
 expect_finding "config file, pool address listed" "$cfglisted" red pool_connection
 check "config file listed: pool is 127.0.0.1:$PORT_L" test "$(finding_field "$cfglisted" pool)" = "127.0.0.1:$PORT_L"
@@ -142,8 +149,8 @@ check "throttled: reported cores below 0.6 ($(finding_field "$slow" cores))" sim
 ctid=$(grep -Eo 'docker-[0-9a-f]{64}' "/proc/$ct/cgroup" | head -1)
 ctid=${ctid#docker-}
 expect_finding "miner in a container (own net+pid ns)" "$ct" red stratum_url miner_port
-check "container: its socket in the other netns is mapped to it (pool 127.0.0.1:3333)" \
-    test "$(finding_field "$ct" pool)" = "127.0.0.1:3333"
+check "container: its socket in the other netns is mapped to it (pool $POOL_CT_ADDR:3333)" \
+    test "$(finding_field "$ct" pool)" = "$POOL_CT_ADDR:3333"
 check "container: container id reported (${ctid:0:12}...)" test -n "$ctid" -a "$(finding_field "$ct" container)" = "$ctid"
 # 10
 expect_finding "listed pool domain on argv" "$dom" red pool_domain_arg

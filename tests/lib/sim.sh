@@ -172,6 +172,19 @@ sim_netns_unreachable() {
         ip -n "$1" route add "$pre.0/24" dev lo src "$pre.1"
 }
 
+# sim_netns_link A B ADDR_A ADDR_B: a veth pair between namespaces A and B, ADDR_A/24 in A and
+# ADDR_B/24 in B, so that a miner in A reaches a pool in B at an address that is not its own
+# namespace's, as a real pool is (a pool in the miner's own namespace is a local service).
+# The pair goes away with the namespaces.
+sim_netns_link() {
+    local a=$1 b=$2 va vb
+    va=mrv$RANDOM
+    vb=${va}p
+    ip -n "$a" link add "$va" type veth peer name "$vb" netns "$b" &&
+        ip -n "$a" addr add "$3/24" dev "$va" && ip -n "$b" addr add "$4/24" dev "$vb" &&
+        ip -n "$a" link set "$va" up && ip -n "$b" link set "$vb" up
+}
+
 # sim_in_pidns BIN ARGS...: BIN as pid 1 of a new pid namespace (with its own /proc); echoes its
 # host pid. Combines with SIM_NETNS.
 sim_in_pidns() { SIM_PIDNS=1 _sim_spawn "$@"; }

@@ -193,6 +193,51 @@ TEST_CASE("rules: detector — a connection to a listed pool alone is red, a min
     CHECK(fs[0].pid == 10);   // worst first
 }
 
+TEST_CASE("rules: detector — clients of a local service on a miner port are no finding") {
+    mr::Detector d = mr_test::shipped_detector();
+    auto listener = [](const char* addr, uint16_t port, int pid, uint32_t netns = 0) {
+        mr::SocketInfo l;
+        l.local_addr = addr;
+        l.local_port = port;
+        l.state = "LISTEN";
+        l.netns = netns;
+        l.pids = {pid};
+        return l;
+    };
+    auto client = [](const char* local, const char* remote, uint16_t port, int pid, uint32_t netns = 0) {
+        mr::SocketInfo c = conn(remote, port, pid);
+        c.local_addr = local;
+        c.netns = netns;
+        return c;
+    };
+    mr::Snapshot s;
+    s.procs = {proc(30, "php-fpm"), proc(31, "nginx"), proc(32, "curl"), proc(33, "worker"), proc(34, "app"),
+               proc(35, "tool"), proc(36, "grid")};
+    s.procs[3].cores = 0.9;   // busy or not: a local service is not a pool
+    s.sockets = {listener("0.0.0.0", 9000, 30),
+                 listener("::1", 4444, 36),
+                 client("127.0.0.1", "127.0.0.1", 9000, 31),          // loopback to the local listener
+                 client("10.0.0.2", "10.0.0.2", 9000, 32),            // the host's own address
+                 client("127.0.0.1", "127.0.0.1", 9000, 33),
+                 client("::1", "::1", 4444, 33),
+                 client("10.0.0.2", "198.51.100.7", 9000, 34),        // a remote host on the same port
+                 client("10.1.0.5", "127.0.0.1", 9000, 35, 77)};      // another namespace: no listener there
+    auto fs = d.detect(s, no_scan());
+    CHECK(finding_for(fs, 31) == nullptr);
+    CHECK(finding_for(fs, 32) == nullptr);
+    CHECK(finding_for(fs, 33) == nullptr);
+    CHECK(finding_for(fs, 30) == nullptr);   // the listener's accepted side is inbound
+    REQUIRE(finding_for(fs, 34));
+    CHECK(finding_for(fs, 34)->pool == "198.51.100.7:9000");
+    REQUIRE(finding_for(fs, 35));
+    // A listed pool address counts even when it is local (a relay on the host).
+    s.sockets = {listener("127.0.0.1", 3333, 30), client("127.0.0.1", "203.0.113.5", 3333, 31)};
+    s.sockets[0].local_addr = "203.0.113.5";
+    fs = d.detect(s, no_scan());
+    REQUIRE(finding_for(fs, 31));
+    CHECK(finding_for(fs, 31)->color == Color::red);
+}
+
 TEST_CASE("rules: detector — evasions score as expected") {
     mr::Detector d = mr_test::shipped_detector();
     mr::Snapshot s;
