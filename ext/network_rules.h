@@ -4,8 +4,10 @@
 //                    ordinary service ports)
 // Inbound connections (local port is a listening port in the same network namespace, e.g. a
 // web server on 3333 with clients) are never counted, nor are clients of such a local service
-// (nginx talking to php-fpm on 127.0.0.1:9000, a browser test to Selenium on 4444): a local
-// stratum proxy shows in its own outbound connection to the pool. A listed pool address counts
+// (nginx talking to php-fpm on 127.0.0.1:9000, a browser test to Selenium on 4444) or
+// connections whose other end is on the host too (nginx and php-fpm in two containers, a
+// container to its host over the bridge): a local stratum proxy shows in its own outbound
+// connection to the pool. A listed pool address counts
 // wherever it is. A pool connection whose owner is unknown is reported against the host (pid 0).
 #pragma once
 #include <map>

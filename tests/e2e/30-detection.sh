@@ -22,9 +22,10 @@ HIDE=/dev/shm/.mr-ev$$            # hidden dir in a temp fs, as Kinsing uses /de
 PLAIN_DIR=/run/mr-ev$$            # neither temp nor hidden: only the deletion is odd there
 NS=mrev$$                         # netns for the miner-port, domain and SYN_SENT cases
 CT=mrevct$$                       # container
-POOLNS=mrevpl$$                   # the "remote" pool of those: another namespace, over veth
-POOL_NS_ADDR=10.203.0.1           # the pool as NS sees it
-POOL_CT_ADDR=10.203.1.1           # the pool as the container sees it
+POOLNS=mrevpl$$                   # the "remote" pool of those: another namespace,
+ROUTER=mrevrt$$                   # reached through a NAT router namespace, over veth pairs
+POOL_NS_ADDR=10.204.0.1           # the pool, as NS and the container see it
+POOL_CT_ADDR=$POOL_NS_ADDR
 
 # --- pools: one unlisted, one listed in a test-only IOC (a copy of the shipped rules)
 PORT=$(sim_free_port)
@@ -36,13 +37,19 @@ RULES=$SIM_DIR/rules
 cp -r "$MR_ROOT/client-tests/share/rules" "$RULES"
 echo "127.0.0.1:$PORT_L           # test-only: tests/e2e/30-detection.sh loopback pool" >>"$RULES/pool-addresses.txt"
 
-# A pool in the miner's own namespace would be a local service (no miner_port evidence): the
-# pool of these cases lives in a namespace of its own, reached over veth pairs.
+# A pool on this host is a local service (no miner_port evidence), whether in the miner's own
+# namespace or another: the pool of these cases lives in a namespace behind a NAT router, so
+# that, as for a pool on the internet, its end of a connection does not mirror the miner's.
 sim_netns_create "$NS"
 sim_netns_create "$CT"
 sim_netns_create "$POOLNS"
-sim_netns_link "$NS" "$POOLNS" 10.203.0.2 "$POOL_NS_ADDR" || not_ok "veth between the miner and pool namespaces"
-sim_netns_link "$CT" "$POOLNS" 10.203.1.2 "$POOL_CT_ADDR" || not_ok "veth between the container and pool namespaces"
+sim_netns_create "$ROUTER"
+{ sim_netns_link "$NS" "$ROUTER" 10.203.0.2 10.203.0.1 &&
+    sim_netns_link "$CT" "$ROUTER" 10.203.1.2 10.203.1.1 &&
+    sim_netns_link "$ROUTER" "$POOLNS" 10.204.0.254 "$POOL_NS_ADDR" &&
+    ip -n "$NS" route add 10.204.0.0/24 via 10.203.0.1 &&
+    ip -n "$CT" route add 10.204.0.0/24 via 10.203.1.1 &&
+    sim_netns_nat "$ROUTER" 10.204.0; } || not_ok "miners reach the pool namespace through a NAT router"
 SIM_NETNS=$POOLNS SIM_POOL_ADDR=0.0.0.0 sim_pool 3333 "$SIM_DIR/pool-ns.log" >/dev/null || not_ok "netns pool starts"
 sim_netns_hosts "$NS" "$POOL_NS_ADDR pool.supportxmr.com"
 sim_netns_unreachable "$NS" 203.0.113          # 203.0.113.0/24 is in the shipped pool-addresses.txt

@@ -194,6 +194,19 @@ fp_start web-clients in_web_ns bash -c '
     printf "GET / HTTP/1.1\r\nHost: localhost\r\n" >&3; printf "GET / HTTP/1.1\r\nHost: localhost\r\n" >&4
     while :; do curl -s -o /dev/null http://127.0.0.1:3333/Makefile http://127.0.0.1:8080/pool.c; sleep 0.2; done'
 established() { in_web_ns ss -tnH state established "dport = :$1" | grep -q .; }
+# Two "containers" of this host (network namespaces over a veth pair): a client in one holds a
+# request open to a service on 4444 (Selenium's port, also a miner port) in the other.
+CTR_A=mrfpa$$
+CTR_B=mrfpb$$
+sim_netns_create "$CTR_A" && sim_netns_create "$CTR_B" && sim_netns_link "$CTR_A" "$CTR_B" 10.205.0.2 10.205.0.1 ||
+    not_ok "two container namespaces over veth"
+fp_start ctr-service ip netns exec "$CTR_B" "$PY" -m http.server --bind 10.205.0.1 --directory "$PROJ" 4444
+check "the container service listens on 10.205.0.1:4444" \
+    wait_until 10 eval "ip netns exec $CTR_B ss -ltnH 'sport = :4444' | grep -q ."
+fp_start ctr-client ip netns exec "$CTR_A" bash -c '
+    exec 3<>/dev/tcp/10.205.0.1/4444; printf "GET / HTTP/1.1\r\nHost: x\r\n" >&3; sleep 120'
+check "the other container's client is connected to :4444" \
+    wait_until 10 eval "ip netns exec $CTR_A ss -tnH state established 'dport = :4444' | grep -q ."
 check "a client is connected to :3333" wait_until 10 established 3333
 check "a client is connected to :8080" wait_until 10 established 8080
 case_has_comm() {  # CASE COMM
@@ -204,14 +217,17 @@ case_has_comm() {  # CASE COMM
 check "the compile is compiling (cc1 running)" wait_until 10 case_has_comm compile cc1
 check "gcc -o pool.o pool.c is compiling (cc1 running)" wait_until 10 case_has_comm gcc-pool cc1
 sleep 0.5
-scan_batch compile gcc-pool kubectl zpool pool-stratum-args wallet-shaped-token web-3333 web-8080 web-clients
-# Not even yellow: clients of a local service on a miner port are no evidence.
-web_client_findings=
-for pid in $(finding_pids); do
-    [ "$(case_of "$pid")" = web-clients ] && web_client_findings+="$pid "
+scan_batch compile gcc-pool kubectl zpool pool-stratum-args wallet-shaped-token web-3333 web-8080 web-clients \
+    ctr-service ctr-client
+# Not even yellow: clients of a service on this host on a miner port are no evidence.
+for c in web-clients ctr-client; do
+    client_findings=
+    for pid in $(finding_pids); do
+        [ "$(case_of "$pid")" = "$c" ] && client_findings+="$pid "
+    done
+    check "$c: a client of a service on this host's miner port is no finding (${client_findings:-none})" \
+        test -z "$client_findings"
 done
-check "web-clients: clients of the local :3333 service are no finding (${web_client_findings:-none})" \
-    test -z "$web_client_findings"
 fp_kill
 
 # ---------------------------------------------------------------- batch 2: compressors

@@ -173,9 +173,7 @@ sim_netns_unreachable() {
 }
 
 # sim_netns_link A B ADDR_A ADDR_B: a veth pair between namespaces A and B, ADDR_A/24 in A and
-# ADDR_B/24 in B, so that a miner in A reaches a pool in B at an address that is not its own
-# namespace's, as a real pool is (a pool in the miner's own namespace is a local service).
-# The pair goes away with the namespaces.
+# ADDR_B/24 in B. The pair goes away with the namespaces.
 sim_netns_link() {
     local a=$1 b=$2 va vb
     va=mrv$RANDOM
@@ -183,6 +181,17 @@ sim_netns_link() {
     ip -n "$a" link add "$va" type veth peer name "$vb" netns "$b" &&
         ip -n "$a" addr add "$3/24" dev "$va" && ip -n "$b" addr add "$4/24" dev "$vb" &&
         ip -n "$a" link set "$va" up && ip -n "$b" link set "$vb" up
+}
+
+# sim_netns_nat ROUTER PREFIX: ROUTER forwards, and what it passes on toward PREFIX.0/24 leaves
+# with ROUTER's own address (nftables masquerade), as a host behind NAT reaches a pool on the
+# internet: the pool's end of a connection never mirrors the miner's, so a pool in a namespace
+# of this machine stands for a remote one (the collector sees both ends of anything on-host).
+sim_netns_nat() {
+    ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 &&
+        ip netns exec "$1" nft add table ip mrsimnat &&
+        ip netns exec "$1" nft add chain ip mrsimnat post '{ type nat hook postrouting priority 100; }' &&
+        ip netns exec "$1" nft add rule ip mrsimnat post ip daddr "$2.0/24" masquerade
 }
 
 # sim_in_pidns BIN ARGS...: BIN as pid 1 of a new pid namespace (with its own /proc); echoes its

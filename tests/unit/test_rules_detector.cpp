@@ -222,7 +222,7 @@ TEST_CASE("rules: detector — clients of a local service on a miner port are no
                  client("::1", "::1", 4444, 33),
                  client("10.0.0.2", "198.51.100.7", 9000, 34),        // a remote host on the same port
                  client("10.1.0.5", "127.0.0.1", 9000, 35, 77)};      // another namespace: no listener there
-    auto fs = d.detect(s, no_scan());
+    std::vector<mr::Finding> fs = d.detect(s, no_scan());
     CHECK(finding_for(fs, 31) == nullptr);
     CHECK(finding_for(fs, 32) == nullptr);
     CHECK(finding_for(fs, 33) == nullptr);
@@ -230,6 +230,22 @@ TEST_CASE("rules: detector — clients of a local service on a miner port are no
     REQUIRE(finding_for(fs, 34));
     CHECK(finding_for(fs, 34)->pool == "198.51.100.7:9000");
     REQUIRE(finding_for(fs, 35));
+    // A container (its own namespace) to a service of its host over the bridge: the host's
+    // accepted end of the same connection is in the snapshot, so it never leaves the host.
+    s.procs.push_back(proc(37, "app"));
+    s.procs.push_back(proc(38, "app2"));
+    mr::SocketInfo accepted = client("172.17.0.1", "172.17.0.2", 40000, 30);
+    accepted.local_port = 9000;
+    s.sockets = {listener("0.0.0.0", 9000, 30), accepted,
+                 client("172.17.0.2", "172.17.0.1", 9000, 37, 88),
+                 client("172.17.0.3", "198.51.100.9", 9000, 38, 89)};   // out of the host: counts
+    for (auto& k : s.sockets)
+        if (k.pids == std::vector<int>{37}) k.local_port = 40000;
+    fs = d.detect(s, no_scan());
+    CHECK(finding_for(fs, 37) == nullptr);
+    REQUIRE(finding_for(fs, 38));
+    CHECK(finding_for(fs, 38)->pool == "198.51.100.9:9000");
+
     // A listed pool address counts even when it is local (a relay on the host).
     s.sockets = {listener("127.0.0.1", 3333, 30), client("127.0.0.1", "203.0.113.5", 3333, 31)};
     s.sockets[0].local_addr = "203.0.113.5";
