@@ -68,13 +68,6 @@ std::vector<std::string> ArgList::to_vector() const {
     return out;
 }
 
-std::string ArgList::joined(char separator) const {
-    if (joined_.empty()) return {};
-    std::string out(joined_, 0, joined_.size() - 1);
-    std::replace(out.begin(), out.end(), '\0', separator);
-    return out;
-}
-
 std::ostream& ArgList::print(std::ostream& os, const ArgList& a) {
     os << '{';
     bool first = true;

@@ -61,8 +61,6 @@ public:
     const_iterator begin() const { return const_iterator(joined_.data(), joined_.size(), 0); }
     const_iterator end() const { return const_iterator(joined_.data(), joined_.size(), joined_.size()); }
     std::vector<std::string> to_vector() const;
-    // The arguments separated by single spaces, as ps prints them.
-    std::string joined(char separator = ' ') const;
 
     friend bool operator==(const ArgList& a, const ArgList& b) { return a.joined_ == b.joined_; }
     friend bool operator!=(const ArgList& a, const ArgList& b) { return !(a == b); }

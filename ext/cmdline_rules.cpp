@@ -391,12 +391,22 @@ bool split_host_port(std::string_view s, std::string& host, uint16_t& port) {
     return parse_endpoint(s, host, port, true);
 }
 
-bool env_entry_matters(std::string_view entry, const RuleSet& rules) {
+namespace {
+// "NAME=value" with a name and a value; false for anything else (nothing to look at).
+bool split_env_entry(std::string_view entry, std::string_view& name, std::string_view& value) {
     size_t eq = entry.find('=');
     if (eq == std::string_view::npos || eq == 0 || eq + 1 == entry.size()) return false;
-    std::string_view name = entry.substr(0, eq), value = entry.substr(eq + 1);
-    return name == "LD_PRELOAD" || rules.env_names.count(std::string(name)) > 0 ||
-           value.find("://") != std::string_view::npos;
+    name = entry.substr(0, eq);
+    value = entry.substr(eq + 1);
+    return true;
+}
+}  // namespace
+
+bool env_entry_matters(std::string_view entry, const RuleSet& rules) {
+    std::string_view name, value;
+    return split_env_entry(entry, name, value) &&
+           (name == "LD_PRELOAD" || rules.env_names.count(std::string(name)) > 0 ||
+            value.find("://") != std::string_view::npos);
 }
 
 void check_cmdline(const ProcessInfo& p, const RuleSet& rules, std::vector<Signal>& out,
@@ -460,10 +470,8 @@ void check_cmdline(const ProcessInfo& p, const RuleSet& rules, std::vector<Signa
     size_t n = 0;
     for (std::string_view entry : p.env) {
         if (++n > kMaxEnvEntries) break;
-        size_t eq = entry.find('=');
-        if (eq == std::string_view::npos || eq == 0) continue;
-        std::string_view name = entry.substr(0, eq), value = entry.substr(eq + 1);
-        if (value.empty()) continue;
+        std::string_view name, value;
+        if (!split_env_entry(entry, name, value)) continue;
         if (value.size() > kMaxTokenBytes) value = value.substr(0, kMaxTokenBytes);
         std::string where = "env " + std::string(name.substr(0, 64)) + ": ";
         if (name == "LD_PRELOAD") {

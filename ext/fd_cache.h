@@ -4,8 +4,8 @@
 // whose fd count (st_size of /proc/PID/fd on Linux 6.2+, else the directory's entries) is
 // unchanged reuses its entry; one that changed is read again; and a socket of the current tables
 // that nobody owns and that was not already ownerless after the last full scan sends every
-// reused process back to a full read, so a new connection is always attributed. Entries are keyed by (pid, start ticks) and expire
-// after max_age seconds, when everything is read afresh.
+// reused process back to a full read, so a new connection is always attributed. Entries are keyed
+// by (pid, start ticks) and expire after max_age seconds, when everything is read afresh.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -70,8 +70,6 @@ struct IpAddr {
     bool parse(std::string_view text);
     IpAddr& operator=(std::string_view text) { parse(text); return *this; }
     std::string to_string() const;   // "" when there is no address
-    bool is_any() const;             // 0.0.0.0 or ::, as a listener bound to every address
-    bool is_loopback() const;        // 127.0.0.0/8, ::1, ::ffff:127.x.x.x
     IpAddr unmapped() const;         // "::ffff:1.2.3.4" as the IPv4 address it carries
     bool operator==(const IpAddr& o) const;
     bool operator!=(const IpAddr& o) const { return !(*this == o); }

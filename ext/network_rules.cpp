@@ -11,13 +11,6 @@ namespace {
 
 bool is_tcp(SocketProto p) { return p == SocketProto::tcp || p == SocketProto::tcp6; }
 
-// "::ffff:203.0.113.5" is an IPv4 peer seen through an IPv6 socket.
-std::string plain_addr(const std::string& a) {
-    if (a.size() > 7 && a.compare(0, 7, "::ffff:") == 0 && a.find('.') != std::string::npos)
-        return a.substr(7);
-    return a;
-}
-
 // One end's view of a connection: its own endpoint, then the peer's.
 std::string connection_key(const IpAddr& own, uint16_t own_port, const IpAddr& peer, uint16_t peer_port) {
     return own.unmapped().to_string() + "|" + std::to_string(own_port) + "|" + peer.unmapped().to_string() + "|" +
@@ -26,41 +19,20 @@ std::string connection_key(const IpAddr& own, uint16_t own_port, const IpAddr& p
 
 }  // namespace
 
-std::string endpoint_text(const std::string& addr, uint16_t port) {
-    std::string a = plain_addr(addr);
+std::string endpoint_text(const IpAddr& addr, uint16_t port) {
+    std::string a = addr.unmapped().to_string();   // an IPv4 peer seen through an IPv6 socket
     if (a.find(':') != std::string::npos) return "[" + a + "]:" + std::to_string(port);
     return a + ":" + std::to_string(port);
 }
 
 std::map<int, NetworkHits> check_network(const Snapshot& snap, const RuleSet& rules) {
     std::set<std::pair<uint64_t, uint16_t>> listening;
-    std::vector<const SocketInfo*> listeners;
     for (const SocketInfo& s : snap.sockets)
-        if (is_tcp(s.proto) && s.state == SockState::listen) {
-            listening.insert({s.netns, s.local_port});
-            listeners.push_back(&s);
-        }
-    // The namespace's own addresses: every socket's local address is one (filled on first need).
-    std::set<std::pair<uint32_t, std::string>> own_addrs;
-    auto is_own = [&](uint32_t netns, const IpAddr& a) {
-        if (a.is_loopback()) return true;
-        if (own_addrs.empty())
-            for (const SocketInfo& s : snap.sockets) own_addrs.insert({s.netns, s.local_addr.unmapped().to_string()});
-        return own_addrs.count({netns, a.unmapped().to_string()}) > 0;
-    };
-    // The peer is a listener of this host in the same namespace: a local service, not a pool.
-    auto to_local_service = [&](const SocketInfo& c) {
-        const IpAddr peer = c.remote_addr.unmapped();
-        for (const SocketInfo* l : listeners)
-            if (l->netns == c.netns && l->local_port == c.remote_port &&
-                (l->local_addr.unmapped() == peer || (l->local_addr.is_any() && is_own(c.netns, peer))))
-                return true;
-        return false;
-    };
+        if (is_tcp(s.proto) && s.state == SockState::listen) listening.insert({s.netns, s.local_port});
 
     std::map<int, NetworkHits> hits;
     auto add = [&](const SocketInfo& s, const std::string& listed) {
-        const std::string ep = endpoint_text(s.remote_addr.to_string(), s.remote_port);
+        const std::string ep = endpoint_text(s.remote_addr, s.remote_port);
         const std::string evidence = ep + " " + s.state.name();
         std::vector<int> owners = s.pids.to_vector();
         if (owners.empty()) {
@@ -80,19 +52,19 @@ std::map<int, NetworkHits> check_network(const Snapshot& snap, const RuleSet& ru
         }
     };
 
-    std::vector<const SocketInfo*> port_only;   // to a miner port, not listed, not to a local listener
+    std::vector<const SocketInfo*> port_only;   // to a miner port, not listed
     for (const SocketInfo& s : snap.sockets) {
         if (!is_tcp(s.proto) || (s.state != SockState::established && s.state != SockState::syn_sent)) continue;
         if (s.remote_port == 0 || listening.count({s.netns, s.local_port})) continue;
-        std::string listed = rules.match_pool_addr(plain_addr(s.remote_addr.to_string()), s.remote_port);
+        std::string listed = rules.match_pool_addr(s.remote_addr.unmapped().to_string(), s.remote_port);
         if (!listed.empty()) {
             add(s, listed);
-        } else if (rules.miner_ports.test(s.remote_port) && !to_local_service(s)) {
+        } else if (rules.miner_ports.test(s.remote_port)) {
             port_only.push_back(&s);
         }
     }
-    // A connection whose other end is in the snapshot too never leaves the host: a container
-    // talking to a service of its host over the bridge, or to another container.
+    // A connection whose other end is in the snapshot too never leaves the host: a client of a
+    // local service, a container talking to its host over the bridge or to another container.
     if (!port_only.empty()) {
         std::unordered_set<std::string> other_ends;
         for (const SocketInfo* c : port_only)

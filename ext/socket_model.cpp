@@ -58,21 +58,10 @@ bool IpAddr::operator==(const IpAddr& o) const {
     return std::memcmp(bytes, o.bytes, family == 4 ? 4 : 16) == 0;
 }
 
-bool IpAddr::is_any() const {
-    return family != 0 && std::all_of(bytes, bytes + (family == 4 ? 4 : 16), [](uint8_t b) { return b == 0; });
-}
-
 IpAddr IpAddr::unmapped() const {
     static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     if (family == 6 && std::memcmp(bytes, kMapped, sizeof kMapped) == 0) return v4(bytes + 12);
     return *this;
-}
-
-bool IpAddr::is_loopback() const {
-    IpAddr a = unmapped();
-    if (a.family == 4) return a.bytes[0] == 127;
-    static const uint8_t kOne[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    return a.family == 6 && std::memcmp(a.bytes, kOne, 16) == 0;
 }
 
 std::ostream& IpAddr::print(std::ostream& os, const IpAddr& a) { return os << a.to_string(); }

@@ -115,14 +115,8 @@ TEST_CASE("collector: IpAddr prints IPv4, IPv6 and v4-mapped addresses as inet_n
     CHECK(hex == "::ffff:127.0.0.1");
     REQUIRE(hex_to_ipv4("0100007F", hex));
     CHECK(hex.to_string() == "127.0.0.1");
-    // Helpers of the local-service check: any-address, loopback, v4-mapped.
+    // v4-mapped addresses as the IPv4 address they carry (both ends of a connection compare so).
     auto ip = [](const char* t) { IpAddr x; x.parse(t); return x; };
-    CHECK(ip("0.0.0.0").is_any());
-    CHECK(ip("::").is_any());
-    CHECK_FALSE(ip("0.0.0.1").is_any());
-    CHECK_FALSE(IpAddr().is_any());
-    for (const char* t : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"}) CHECK(ip(t).is_loopback());
-    for (const char* t : {"10.0.0.1", "::2", "::ffff:10.0.0.1", "128.0.0.1"}) CHECK_FALSE(ip(t).is_loopback());
     CHECK(ip("::ffff:203.0.113.5").unmapped() == "203.0.113.5");
     CHECK(ip("::ffff:203.0.113.5").unmapped().family == 4);
     CHECK(ip("2001:db8::1").unmapped() == "2001:db8::1");

@@ -214,6 +214,14 @@ TEST_CASE("rules: detector — clients of a local service on a miner port are no
     s.procs = {proc(30, "php-fpm"), proc(31, "nginx"), proc(32, "curl"), proc(33, "worker"), proc(34, "app"),
                proc(35, "tool"), proc(36, "grid")};
     s.procs[3].cores = 0.9;   // busy or not: a local service is not a pool
+    // The service's accepted end of a client connection, as the socket tables list it too.
+    auto accepted_end = [](const mr::SocketInfo& c, int pid) {
+        mr::SocketInfo a = c;
+        std::swap(a.local_addr, a.remote_addr);
+        std::swap(a.local_port, a.remote_port);
+        a.pids = {pid};
+        return a;
+    };
     s.sockets = {listener("0.0.0.0", 9000, 30),
                  listener("::1", 4444, 36),
                  client("127.0.0.1", "127.0.0.1", 9000, 31),          // loopback to the local listener
@@ -222,6 +230,10 @@ TEST_CASE("rules: detector — clients of a local service on a miner port are no
                  client("::1", "::1", 4444, 33),
                  client("10.0.0.2", "198.51.100.7", 9000, 34),        // a remote host on the same port
                  client("10.1.0.5", "127.0.0.1", 9000, 35, 77)};      // another namespace: no listener there
+    for (int i = 2; i <= 5; ++i) {
+        s.sockets[i].local_port = static_cast<uint16_t>(41000 + i);
+        s.sockets.push_back(accepted_end(s.sockets[i], i == 5 ? 36 : 30));
+    }
     std::vector<mr::Finding> fs = d.detect(s, no_scan());
     CHECK(finding_for(fs, 31) == nullptr);
     CHECK(finding_for(fs, 32) == nullptr);
