@@ -16,7 +16,7 @@ XYMON_ETC        ?= /etc/xymon
 XYMON_WWW        ?= /var/lib/xymon/www
 MR_SHARE         ?= $(PREFIX)/share/miningrisk
 
-EXT_SRC    := $(sort $(wildcard ext/*.cpp))
+EXT_SRC    := $(sort $(wildcard ext/*/*.cpp))
 EXT_OBJ    := $(EXT_SRC:%.cpp=$(BUILD)/%.o)
 LIB        := $(BUILD)/libminingrisk.a
 

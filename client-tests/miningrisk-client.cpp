@@ -12,16 +12,16 @@
 #include <iostream>
 #include <string>
 
-#include "atomic_file.h"
-#include "client_config.h"
-#include "cmdline_rules.h"
-#include "collector.h"
-#include "detect.h"
-#include "message.h"
-#include "proc_reader.h"
-#include "server_worker.h"
-#include "xymon_log.h"
-#include "xymon_sender.h"
+#include "util/atomic_file.h"
+#include "client/client_config.h"
+#include "rules/cmdline_rules.h"
+#include "collect/collector.h"
+#include "rules/detector.h"
+#include "xymon/message.h"
+#include "collect/proc_reader.h"
+#include "server/server_worker.h"
+#include "xymon/xymon_log.h"
+#include "xymon/xymon_sender.h"
 
 namespace {
 

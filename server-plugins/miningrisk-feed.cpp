@@ -19,16 +19,16 @@
 
 #include <fmt/core.h>
 
-#include "feed_config.h"
-#include "feed_export.h"
-#include "feed_fetch.h"
-#include "feed_formats.h"
-#include "feed_merge.h"
-#include "feed_resolve.h"
-#include "feed_state.h"
-#include "feed_validate.h"
-#include "xymon_log.h"
-#include "xymon_sender.h"
+#include "feed/feed_config.h"
+#include "feed/feed_export.h"
+#include "feed/feed_fetch.h"
+#include "feed/feed_formats.h"
+#include "feed/feed_merge.h"
+#include "feed/feed_resolve.h"
+#include "feed/feed_state.h"
+#include "feed/feed_validate.h"
+#include "xymon/xymon_log.h"
+#include "xymon/xymon_sender.h"
 
 namespace {
 

@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "board.h"
-#include "pages_render.h"
-#include "xymon_log.h"
-#include "xymon_sender.h"
-#include "xymon_template.h"
+#include "xymon/board.h"
+#include "pages/pages_render.h"
+#include "xymon/xymon_log.h"
+#include "xymon/xymon_sender.h"
+#include "xymon/xymon_template.h"
 
 namespace {
 

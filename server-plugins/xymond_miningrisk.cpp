@@ -20,13 +20,13 @@
 #include <string>
 #include <vector>
 
-#include "channel_reader.h"
-#include "client_sections.h"
-#include "host_pages.h"
-#include "server_worker.h"
-#include "status_text.h"
-#include "xymon_log.h"
-#include "xymon_sender.h"
+#include "xymon/channel_reader.h"
+#include "xymon/client_sections.h"
+#include "xymon/host_pages.h"
+#include "server/server_worker.h"
+#include "server/status_text.h"
+#include "xymon/xymon_log.h"
+#include "xymon/xymon_sender.h"
 
 using namespace mr;
 

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <string>
 
-#include "collector.h"
+#include "collect/collector.h"
 
 int main(int argc, char** argv) {
     mr::CollectOptions opt;

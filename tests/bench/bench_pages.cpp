@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.h"
-#include "board.h"
-#include "pages_model.h"
-#include "pages_render.h"
+#include "util/atomic_file.h"
+#include "xymon/board.h"
+#include "pages/pages_model.h"
+#include "pages/pages_render.h"
 
 using namespace mr;
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "channel_reader.h"
-#include "message.h"
-#include "server_worker.h"
+#include "xymon/channel_reader.h"
+#include "xymon/message.h"
+#include "server/server_worker.h"
 
 using namespace mr;
 

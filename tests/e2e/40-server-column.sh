@@ -68,7 +68,7 @@ report() { local host=$1 want=$2; shift 2; mr_message "$host" "$@" | send; wait_
 stock_report() { sed "1s/.*/client $1.linux linux/" "$FIX/$2" | send; wait_line1 "$1" "$3"; }
 
 # mr_message HOST [visibility] [findings-lines] [signals-lines] [found]: a client/miningrisk
-# message in the layout of ext/message.h (kv lines, values percent-encoded); `found` is how many
+# message in the layout of ext/xymon/message.h (kv lines, values percent-encoded); `found` is how many
 # findings the client says it found in all (absent: as older clients send).
 mr_message() {
     local host=$1 vis=${2:-full} findings=${3:-} signals=${4:-} found=${5:+ found=$5} reason= ioc

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "agentless.h"
-#include "channel_reader.h"
-#include "client_sections.h"
-#include "message.h"
-#include "policy.h"
-#include "status_text.h"
+#include "server/agentless.h"
+#include "xymon/channel_reader.h"
+#include "xymon/client_sections.h"
+#include "xymon/message.h"
+#include "server/policy.h"
+#include "server/status_text.h"
 
 using namespace mr;
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "cmdline_rules.h"
-#include "detect.h"
-#include "ioc_list.h"
-#include "rule_files.h"
+#include "rules/cmdline_rules.h"
+#include "rules/detector.h"
+#include "rules/ioc_list.h"
+#include "rules/rule_files.h"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #   finding_field PID KEY            # decoded value (argv: the words joined by spaces)
 #   signal_evidence PID ID           # decoded evidence of that signal
 #   expect_finding DESC PID COLOR [SIGNAL...]   # one check: finding exists, colour, signals
-# Values in the message are percent-encoded (ext/kv_codec.h); everything here decodes them.
+# Values in the message are percent-encoded (ext/xymon/kv_codec.h); everything here decodes them.
 
 [ -n "${_FINDINGS_LOADED:-}" ] && return 0
 _FINDINGS_LOADED=1

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "detect.h"
-#include "model.h"
-#include "rules.h"
-#include "rule_files.h"
+#include "rules/detector.h"
+#include "model/model.h"
+#include "rules/rules.h"
+#include "rules/rule_files.h"
 
 namespace mr_test {
 

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "agentless.h"
+#include "server/agentless.h"
 
 using namespace mr;
 

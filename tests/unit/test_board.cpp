@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "board.h"
+#include "xymon/board.h"
 
 using namespace mr;
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "channel_reader.h"
+#include "xymon/channel_reader.h"
 
 using namespace mr;
 

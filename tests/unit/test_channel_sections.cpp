@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "client_sections.h"
+#include "xymon/client_sections.h"
 
 using namespace mr;
 

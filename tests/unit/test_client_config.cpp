@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "client_config.h"
+#include "client/client_config.h"
 
 using namespace mr;
 

@@ -22,13 +22,13 @@
 #include <string>
 #include <vector>
 
-#include "collector.h"
-#include "fd_cache.h"
-#include "model.h"
-#include "proc_parse.h"
-#include "proc_reader.h"
-#include "sock_diag.h"
-#include "socket_table.h"
+#include "collect/collector.h"
+#include "collect/fd_cache.h"
+#include "model/model.h"
+#include "collect/proc_parse.h"
+#include "collect/proc_reader.h"
+#include "collect/sock_diag.h"
+#include "collect/socket_table.h"
 
 using namespace mr;
 

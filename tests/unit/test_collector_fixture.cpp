@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <fstream>
 
-#include "collector.h"
-#include "cpu_state.h"
+#include "collect/collector.h"
+#include "collect/cpu_state.h"
 #include "proc_fixture.h"
 
 using namespace mr;

@@ -20,9 +20,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "collector.h"
-#include "proc_parse.h"
-#include "proc_reader.h"
+#include "collect/collector.h"
+#include "collect/proc_parse.h"
+#include "collect/proc_reader.h"
 
 using namespace mr;
 

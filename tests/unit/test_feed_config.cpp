@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "feed_config.h"
+#include "feed/feed_config.h"
 
 using namespace mr;
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "feed_export.h"
+#include "feed/feed_export.h"
 
 using namespace mr;
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "feed_fetch.h"
+#include "feed/feed_fetch.h"
 
 using namespace mr;
 

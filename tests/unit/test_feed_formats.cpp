@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "feed_formats.h"
+#include "feed/feed_formats.h"
 
 using namespace mr;
 

@@ -1,10 +1,10 @@
-// The merged list the feed updater writes must load in the detector's IOC parser (ext/ioc_list.h)
+// The merged list the feed updater writes must load in the detector's IOC parser (ext/rules/ioc_list.h)
 // unchanged: the contract between the server side (issue 6) and the clients.
 #include <doctest/doctest.h>
 
-#include "feed_formats.h"
-#include "feed_merge.h"
-#include "ioc_list.h"
+#include "feed/feed_formats.h"
+#include "feed/feed_merge.h"
+#include "rules/ioc_list.h"
 
 using namespace mr;
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "feed_merge.h"
+#include "feed/feed_merge.h"
 
 using namespace mr;
 

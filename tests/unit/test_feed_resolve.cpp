@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "feed_resolve.h"
+#include "feed/feed_resolve.h"
 
 using namespace mr;
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "feed_state.h"
+#include "feed/feed_state.h"
 
 using namespace mr;
 

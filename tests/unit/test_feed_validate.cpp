@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "feed_validate.h"
+#include "feed/feed_validate.h"
 
 using namespace mr;
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "html_doc.h"
+#include "pages/html_doc.h"
 
 using namespace mr;
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "kv_codec.h"
+#include "xymon/kv_codec.h"
 
 using namespace mr;
 

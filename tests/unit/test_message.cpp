@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "message.h"
+#include "xymon/message.h"
 
 using namespace mr;
 

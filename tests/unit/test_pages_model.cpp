@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "pages_model.h"
+#include "pages/pages_model.h"
 
 using namespace mr;
 

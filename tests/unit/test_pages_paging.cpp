@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "paging_rule.h"
+#include "xymon/paging_rule.h"
 
 using namespace mr;
 

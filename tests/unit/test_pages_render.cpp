@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "atomic_file.h"
-#include "pages_render.h"
-#include "paging_rule.h"
+#include "util/atomic_file.h"
+#include "pages/pages_render.h"
+#include "xymon/paging_rule.h"
 
 using namespace mr;
 

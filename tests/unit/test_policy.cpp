@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "policy.h"
+#include "server/policy.h"
 
 using namespace mr;
 

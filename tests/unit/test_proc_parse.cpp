@@ -3,11 +3,11 @@
 
 #include <string>
 
-#include "arg_list.h"
-#include "cpu_state.h"
-#include "host_facts.h"
-#include "proc_parse.h"
-#include "user_names.h"
+#include "model/arg_list.h"
+#include "collect/cpu_state.h"
+#include "collect/host_facts.h"
+#include "collect/proc_parse.h"
+#include "collect/user_names.h"
 
 using namespace mr;
 using namespace std::string_literals;

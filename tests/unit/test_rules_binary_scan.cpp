@@ -8,10 +8,10 @@
 #include <fstream>
 #include <string>
 
-#include "binary_scan.h"
-#include "rules.h"
+#include "rules/binary_scan.h"
+#include "rules/rules.h"
 #include "rules_test_util.h"
-#include "sha256.h"
+#include "util/sha256.h"
 
 namespace {
 

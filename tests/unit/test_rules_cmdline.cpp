@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "cmdline_rules.h"
-#include "keccak.h"
-#include "monero_address.h"
+#include "rules/cmdline_rules.h"
+#include "util/keccak.h"
+#include "rules/monero_address.h"
 #include "rules_test_util.h"
 
 using mr_test::has_signal;

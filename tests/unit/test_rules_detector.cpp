@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "detect.h"
-#include "message.h"
+#include "rules/detector.h"
+#include "xymon/message.h"
 #include "rules_test_util.h"
 
 using mr::Color;

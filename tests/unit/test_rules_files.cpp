@@ -7,9 +7,9 @@
 #include <fstream>
 #include <string>
 
-#include "detect.h"
-#include "rule_files.h"
-#include "rules.h"
+#include "rules/detector.h"
+#include "rules/rule_files.h"
+#include "rules/rules.h"
 #include "rules_test_util.h"
 
 namespace {

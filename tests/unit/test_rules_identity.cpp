@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "cpu_rules.h"
-#include "host_rules.h"
-#include "identity_rules.h"
-#include "name_rules.h"
-#include "network_rules.h"
+#include "rules/cpu_rules.h"
+#include "rules/host_rules.h"
+#include "rules/identity_rules.h"
+#include "rules/name_rules.h"
+#include "rules/network_rules.h"
 #include "rules_test_util.h"
 
 using mr_test::has_signal;

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "ioc_list.h"
+#include "rules/ioc_list.h"
 
 using mr::IocList;
 

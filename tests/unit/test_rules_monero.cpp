@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <string>
 
-#include "keccak.h"
-#include "monero_address.h"
+#include "util/keccak.h"
+#include "rules/monero_address.h"
 
 using namespace mr;
 

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "detect.h"
-#include "persistence_rules.h"
+#include "rules/detector.h"
+#include "rules/persistence_rules.h"
 #include "rules_test_util.h"
 
 using mr_test::has_signal;

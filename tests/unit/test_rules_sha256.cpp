@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "sha256.h"
+#include "util/sha256.h"
 
 using mr::sha256_hex;
 

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "host_pages.h"
-#include "message.h"
+#include "xymon/host_pages.h"
+#include "xymon/message.h"
 #include "rules_test_util.h"
-#include "server_worker.h"
-#include "status_text.h"
+#include "server/server_worker.h"
+#include "server/status_text.h"
 
 using namespace mr;
 

@@ -3,8 +3,8 @@
 #include <sstream>
 #include <string>
 
-#include "html_escape.h"
-#include "status_text.h"
+#include "util/html_escape.h"
+#include "server/status_text.h"
 
 using namespace mr;
 

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "text_util.h"
+#include "util/text_util.h"
 
 using mr::LineReader;
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "xymon_template.h"
+#include "xymon/xymon_template.h"
 
 using namespace mr;
 

@@ -1,0 +1,82 @@
+#include "client/client_config.h"
+
+#include <cstdlib>
+#include <sstream>
+
+#include "util/text_util.h"
+
+namespace mr {
+
+namespace {
+
+std::string trimmed(std::string_view s) { return std::string(trim(s, " \t\r")); }
+
+bool parse_number(const std::string& v, double lo, double hi, double& out) {
+    char* end = nullptr;
+    double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || !end || *end != '\0' || d < lo || d > hi) return false;
+    out = d;
+    return true;
+}
+
+bool parse_bool(const std::string& v, bool& out) {
+    if (v == "yes" || v == "true" || v == "on" || v == "1") { out = true; return true; }
+    if (v == "no" || v == "false" || v == "off" || v == "0") { out = false; return true; }
+    return false;
+}
+
+}  // namespace
+
+std::string ConfigError::to_string() const {
+    return file + ":" + std::to_string(line) + ": " + message;
+}
+
+bool parse_client_config(const std::string& text, const std::string& file, ClientConfig& cfg,
+                         ConfigError& err) {
+    ClientConfig next = cfg;
+    std::istringstream in(text);
+    std::string raw;
+    int lineno = 0;
+    auto fail = [&](const std::string& msg) {
+        err = {file, lineno, msg};
+        return false;
+    };
+    while (std::getline(in, raw)) {
+        ++lineno;
+        std::string line = trimmed(std::string_view(raw).substr(0, raw.find('#')));
+        if (line.empty()) continue;
+        size_t eq = line.find('=');
+        if (eq == std::string::npos) return fail("expected 'key = value', got '" + line.substr(0, 80) + "'");
+        std::string key = trimmed(line.substr(0, eq)), value = trimmed(line.substr(eq + 1));
+        double d = 0;
+        if (key == "interval") {
+            if (!parse_number(value, 10, 86400, d)) return fail("interval must be 10..86400 seconds");
+            next.interval = static_cast<int>(d);
+        } else if (key == "rules_dir") {
+            if (value.empty() || value[0] != '/') return fail("rules_dir must be an absolute path");
+            next.rules_dir = value;
+        } else if (key == "pools_config") {
+            if (value.find('/') != std::string::npos) return fail("pools_config is a file name on the server, not a path");
+            next.pools_config = value;
+        } else if (key == "sample_seconds") {
+            if (!parse_number(value, 0.1, 10, d)) return fail("sample_seconds must be 0.1..10");
+            next.sample_seconds = d;
+        } else if (key == "top") {
+            if (!parse_number(value, 0, 50, d)) return fail("top must be 0..50");
+            next.top = static_cast<int>(d);
+        } else if (key == "timeout") {
+            if (!parse_number(value, 1, 600, d)) return fail("timeout must be 1..600 seconds");
+            next.timeout = d;
+        } else if (key == "scan_binaries") {
+            if (!parse_bool(value, next.scan_binaries)) return fail("scan_binaries must be yes or no");
+        } else if (key == "standalone") {
+            if (!parse_bool(value, next.standalone)) return fail("standalone must be yes or no");
+        } else {
+            return fail("unknown setting '" + key.substr(0, 80) + "'");
+        }
+    }
+    cfg = next;
+    return true;
+}
+
+}  // namespace mr

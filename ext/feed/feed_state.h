@@ -1,0 +1,42 @@
+// Per-feed state on disk (STATEDIR/NAME.state, key=value lines): the validators for conditional
+// requests, the last good download and the last error; and the last good list itself
+// (STATEDIR/NAME.list, canonical entries), which stays in force while downloads fail.
+// Every write goes to a temporary file in the same directory and is renamed into place.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "feed/feed_formats.h"
+
+namespace mr {
+
+struct FeedState {
+    std::string etag;
+    std::string last_modified;
+    long long last_good = 0;      // when the list last changed or was confirmed (200 valid / 304)
+    long long last_attempt = 0;
+    long long last_error_time = 0;
+    std::string last_error;       // empty after a success
+    std::size_t entries = 0;      // size of the last good list
+    std::string url;              // the URL the validators belong to
+};
+
+std::string feed_state_path(const std::string& dir, const std::string& name);
+std::string feed_list_path(const std::string& dir, const std::string& name);
+
+// A missing file gives a default state and true; a damaged one gives false with a reason.
+bool load_feed_state(const std::string& path, FeedState& out, std::string& error);
+bool save_feed_state(const std::string& path, const FeedState& st, std::string& error);
+
+// Canonical list: one entry a line.
+bool save_entry_list(const std::string& path, const std::vector<FeedEntry>& entries,
+                     std::string& error);
+bool load_entry_list(const std::string& path, std::vector<FeedEntry>& out, std::string& error);
+
+// Writes via PATH.tmp.PID + fsync + rename; creates no directories.
+bool write_file_atomic(const std::string& path, const std::string& content, std::string& error,
+                       unsigned mode = 0644);
+bool read_file(const std::string& path, std::string& out, std::size_t max_bytes = 256u << 20);
+bool make_dirs(const std::string& dir, std::string& error);
+
+}  // namespace mr

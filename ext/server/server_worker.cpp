@@ -1,0 +1,250 @@
+#include "server/server_worker.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "server/agentless.h"
+#include "xymon/client_sections.h"
+#include "rules/detector.h"
+#include "xymon/xymon_log.h"
+
+namespace mr {
+
+namespace {
+constexpr size_t kMaxTrackedHosts = 200000;
+constexpr size_t kMaxCachedPolicies = 50000;
+}  // namespace
+
+ServerWorker::ServerWorker(WorkerOptions opt) : opt_(std::move(opt)), detector_(std::make_unique<Detector>()) {}
+ServerWorker::~ServerWorker() = default;
+
+void ServerWorker::load_policy() {
+    std::string error;
+    if (policy_.load_file(opt_.policy_path, error))
+        log_line("policy " + opt_.policy_path + " loaded: " + std::to_string(policy_.scope_count()) + " scope(s)");
+    else
+        log_line("policy error, previous policy stays in force: " + error);
+    effective_cache_.clear();
+}
+
+void ServerWorker::init() {
+    load_policy();
+    std::string error;
+    rules_loaded_ = detector_->load(opt_.rules_dir, error);
+    if (!rules_loaded_) log_line("rules " + opt_.rules_dir + " not loaded (agentless detection limited): " + error);
+}
+
+void ServerWorker::reload() {
+    load_policy();
+    std::string error;
+    if (detector_->load(opt_.rules_dir, error)) rules_loaded_ = true;
+    else log_line("rules reload failed, previous rules stay in force: " + error);
+}
+
+void ServerWorker::maybe_reload_policy(std::time_t now) {
+    if (now - last_policy_check_ < opt_.policy_check_seconds) return;
+    last_policy_check_ = now;
+    bool ok = false;
+    std::string error;
+    if (policy_.reload_if_changed(opt_.policy_path, ok, error)) {
+        effective_cache_.clear();
+        if (ok) log_line("policy " + opt_.policy_path + " changed, reloaded: " + std::to_string(policy_.scope_count()) + " scope(s)");
+        else log_line("policy error, previous policy stays in force: " + error);
+    }
+}
+
+void ServerWorker::maybe_reload_pools(std::time_t now) {
+    if (opt_.pools_file.empty() || now - last_pools_check_ < opt_.pools_check_seconds) return;
+    last_pools_check_ = now;
+    struct stat st {};
+    if (stat(opt_.pools_file.c_str(), &st) != 0 || st.st_mtime == pools_mtime_) return;
+    std::string error;
+    if (!detector_->load_ioc_file(opt_.pools_file, error)) {
+        log_line("pool list " + opt_.pools_file + " not loaded, previous list stays in force: " + error);
+        return;
+    }
+    pools_mtime_ = st.st_mtime;
+    published_ioc_version_ = detector_->ioc_version();
+    log_line("pool list " + opt_.pools_file + " version " + published_ioc_version_ + " loaded");
+}
+
+std::string ServerWorker::stale_ioc_reason(const std::string& client_version, int interval,
+                                           std::time_t now) const {
+    if (published_ioc_version_.empty() || client_version == published_ioc_version_) return "";
+    // Clients fetch the list every cycle: allow two cycles and a minute before calling it stale.
+    std::time_t grace = 2 * static_cast<std::time_t>(interval) + 60;
+    if (now - pools_mtime_ < grace) return "";
+    return "stale IOC list: the client scanned with version " + client_version + ", the server publishes " +
+           published_ioc_version_;
+}
+
+void ServerWorker::set_host_pages(HostPages pages) {
+    if (pages == pages_) return;  // the usual periodic refresh: keep the cached policies
+    pages_ = std::move(pages);
+    effective_cache_.clear();
+}
+
+void ServerWorker::set_page_loader(PageLoader loader) {
+    page_loader_ = std::move(loader);
+    pages_stale_ = true;
+}
+
+void ServerWorker::maybe_refresh_pages(std::time_t now) {
+    if (!page_loader_ || (!pages_stale_ && now < next_pages_load_)) return;
+    pages_stale_ = false;
+    HostPages fresh;
+    std::string error;
+    if (page_loader_(fresh, error)) {
+        ++stats_.page_loads;
+        next_pages_load_ = now + static_cast<std::time_t>(opt_.pages_refresh_seconds);
+        log_debug("host pages loaded: " + std::to_string(fresh.size()) + " host(s)");
+        set_host_pages(std::move(fresh));
+    } else {
+        next_pages_load_ = now + static_cast<std::time_t>(opt_.pages_retry_seconds);
+        log_line("host pages not loaded, PAGE= scopes keep the previous map: " + error);
+    }
+}
+
+// The date allow entries expire on, worked out once a minute rather than per message.
+const std::string& ServerWorker::today(std::time_t now) {
+    if (now / 60 != today_minute_) {
+        today_minute_ = now / 60;
+        today_ = local_date(now);
+    }
+    return today_;
+}
+
+std::string ServerWorker::page_of(const std::string& host) const {
+    auto it = pages_.find(host);
+    return it == pages_.end() ? std::string() : it->second;
+}
+
+const EffectivePolicy& ServerWorker::effective_for(const std::string& host, const std::string& config_class) {
+    std::string key = host + '\n' + config_class;
+    auto it = effective_cache_.find(key);
+    if (it != effective_cache_.end()) return it->second;
+    if (effective_cache_.size() >= kMaxCachedPolicies) effective_cache_.clear();
+    return effective_cache_.emplace(key, policy_.effective(host, config_class, page_of(host))).first->second;
+}
+
+void ServerWorker::note_client(const std::string& host, std::time_t when, int interval_seconds) {
+    if (clients_.size() >= kMaxTrackedHosts && !clients_.count(host)) clients_.clear();
+    clients_[host] = {when, interval_seconds > 0 ? interval_seconds : 300};
+}
+
+std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std::string& config_class,
+                                              std::string_view body, std::time_t now, std::string* error) {
+    ClientReport report;
+    ParseResult pr = parse_client_message(body, report);
+    if (!pr.ok) {
+        if (error) *error = pr.error;
+        return {};
+    }
+    note_client(host, now, report.interval);
+    // Clients before `pcomm` leave the parent's name to be found among the reported processes.
+    CommByPid parents;
+    bool need_parents = false;
+    for (const auto& f : report.findings) need_parents |= f.ppid > 0 && f.parent_comm.empty();
+    if (need_parents) {
+        for (const auto& t : report.top) parents.emplace(t.pid, t.comm);
+        for (const auto& f : report.findings)
+            if (f.pid > 0) parents[f.pid] = f.comm;
+    }
+    StatusInput in;
+    in.host = host;
+    in.interval_seconds = report.interval;
+    in.visibility_full = report.visibility_full;
+    in.visibility_reasons = report.visibility_reasons;
+    in.procs_checked = report.procs;
+    in.findings_unreported = std::max(0, report.findings_found - static_cast<int>(report.findings.size()));
+    in.sockets_checked = report.sockets;
+    in.agent = report.agent;
+    in.ioc_version = report.ioc_version;
+    std::string stale = stale_ioc_reason(report.ioc_version, report.interval, now);
+    if (!stale.empty()) {
+        in.visibility_full = false;  // a named yellow: what it may have missed is unknown
+        in.visibility_reasons.push_back(stale);
+    }
+    in.verdict = apply_policy(effective_for(host, config_class), std::move(report.findings), in.visibility_full,
+                              today(now), parents);
+    return build_status_message(in);
+}
+
+std::string ServerWorker::evaluate_standard(const std::string& host, const std::string& config_class,
+                                            std::string_view body, std::time_t now) {
+    AgentlessResult ar = snapshot_from_stock_client(body, now);
+    StatusInput in;
+    in.host = host;
+    in.agentless = true;
+    in.interval_seconds = 300;  // the stock client's cycle
+    in.procs_checked = static_cast<int>(ar.snapshot.procs.size());
+    in.sockets_checked = static_cast<int>(ar.snapshot.sockets.size());
+    in.visibility_full = ar.snapshot.visibility.full;
+    in.visibility_reasons = ar.snapshot.visibility.reasons;
+    if (!ar.have_ps) {
+        in.clear_reason = "the stock client message has no [ps] section";
+        return build_status_message(in);
+    }
+    std::vector<Finding> findings;
+    if (rules_loaded_) {
+        DetectOptions dopt;
+        dopt.scan_binaries = false;
+        findings = detector_->detect(ar.snapshot, dopt);
+        in.ioc_version = detector_->ioc_version();
+    } else {
+        in.visibility_full = false;
+        in.visibility_reasons.push_back("server rules not loaded from " + opt_.rules_dir);
+    }
+    // The detector names each finding's parent from [ps] (Finding::parent_comm).
+    in.verdict = apply_policy(effective_for(host, config_class), std::move(findings), in.visibility_full, today(now));
+    return build_status_message(in);
+}
+
+bool ServerWorker::handle(const ChannelMessage& m, std::time_t now, std::vector<std::string>& out) {
+    if (m.channel == "shutdown") return false;
+    if (m.channel == "reload") {
+        log_line("reload requested by xymond");
+        reload();
+        pages_stale_ = true;  // hosts.cfg may have changed: reload the page map before the next message
+        return true;
+    }
+    if (m.channel == "drophost") {
+        clients_.erase(m.host);
+        return true;
+    }
+    if (m.channel != "client") return true;
+    maybe_reload_policy(now);
+    maybe_reload_pools(now);
+    maybe_refresh_pages(now);
+    ClientHeader h = client_header(m);
+    const std::string& host = h.hostname;
+    if (host.empty() || host.find_first_of(" \t\n|") != std::string::npos) {
+        ++stats_.bad_messages;
+        return true;
+    }
+    if (h.collector_id == kCollectorId) {
+        ++stats_.miningrisk_messages;
+        std::string error;
+        std::string status = evaluate_miningrisk(host, h.config_class, m.body, now, &error);
+        if (status.empty()) {
+            ++stats_.bad_messages;
+            log_line("bad miningrisk message from " + host + ": " + error);
+            return true;
+        }
+        out.push_back(std::move(status));
+        ++stats_.statuses;
+    } else if (h.collector_id.empty()) {
+        auto it = clients_.find(host);
+        if (it != clients_.end() && now - it->second.last <= opt_.client_cycles * it->second.interval + 60) {
+            ++stats_.skipped_standard;  // miningrisk-client's evidence wins
+            return true;
+        }
+        ++stats_.agentless_messages;
+        out.push_back(evaluate_standard(host, h.config_class, m.body, now));
+        ++stats_.statuses;
+    }
+    return true;
+}
+
+}  // namespace mr
