@@ -16,6 +16,7 @@
 #include "client/client_config.h"
 #include "rules/cmdline_rules.h"
 #include "collect/collector.h"
+#include "collect/environ_reader.h"
 #include "rules/detector.h"
 #include "xymon/message.h"
 #include "collect/proc_reader.h"

@@ -2,7 +2,7 @@
 # Runs every suite: the doctest unit tests, then each end-to-end suite in tests/e2e/ against the
 # real Xymon server on 127.0.0.1 with miningrisk installed. Ends with one line over all suites:
 # "N passed, N failed". Exit status is non-zero when anything failed.
-# Run one suite: tests/run-all.sh e2e/client.sh   (or ONLY=unit).
+# Run one suite: tests/run-all.sh e2e/10-client.sh   (or: unit, lint/layers.sh).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -75,11 +75,13 @@ report_suite() {
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
     suites=(unit)
+    for s in tests/lint/*.sh; do [ "$(basename "$s")" = check-layers.sh ] || suites+=("$s"); done
     for s in tests/e2e/*.sh; do [ -e "$s" ] && suites+=("$s"); done
 fi
 
 need_xymon=0
-for s in "${suites[@]}"; do [ "$s" != unit ] && need_xymon=1; done
+# Only the end-to-end suites need the server; unit and lint suites run on the tree alone.
+for s in "${suites[@]}"; do [[ "$s" == *e2e/* ]] && need_xymon=1; done
 if [ "$need_xymon" -eq 1 ]; then
     # The end-to-end suites test the installed programs against the real server.
     make -s install BUILD="$BUILD" >"$ARTIFACTS/install.log" 2>&1 || { echo "make install failed"; cat "$ARTIFACTS/install.log"; }

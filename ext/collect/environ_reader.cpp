@@ -1,6 +1,6 @@
 #include <string>
 
-#include "collect/collector.h"
+#include "collect/environ_reader.h"
 #include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "collect/collector.h"
+#include "collect/collect_options.h"
 #include "model/model.h"
 #include "collect/proc_parse.h"
 

@@ -10,11 +10,12 @@
 #include "rules/detector.h"
 #include "rules/host_rules.h"
 #include "rules/identity_rules.h"
-#include "xymon/message.h"
+#include "model/limits.h"
 #include "rules/name_rules.h"
 #include "rules/network_rules.h"
 #include "rules/persistence_rules.h"
 #include "rules/rule_files.h"
+#include "util/file_io.h"
 #include "rules/rules.h"
 
 namespace mr {

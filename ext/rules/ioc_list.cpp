@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "rules/rule_files.h"
+#include "rules/rule_text.h"
 #include "util/text_util.h"
 
 namespace mr {

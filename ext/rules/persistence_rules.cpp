@@ -5,7 +5,8 @@
 
 #include "rules/cmdline_rules.h"
 #include "rules/name_rules.h"
-#include "rules/rule_files.h"
+#include "rules/rule_text.h"
+#include "util/file_io.h"
 #include "rules/rules.h"
 #include "util/text_util.h"
 

@@ -1,50 +1,11 @@
-// The shipped plain-text rule files: one entry a line, whitespace-separated fields, comments from
-// '#' (at line start or after whitespace) to the end of the line, and an optional header comment
-// "# version: X". Each entry should carry a comment naming its source ("# xmrig README").
-//
-//   # version: 2024.06.1
-//   xmrig            strong   # xmrig README
-//   kswapd0          strong   # Outlaw botnet, Juniper 2019
-//
-// Parsing is pure (text in, records or "FILE:LINE: message" out); loading a whole directory into
-// a RuleSet is all-or-nothing so a broken file never replaces the last good set.
+// Loading the shipped rule files (format: rules/rule_text.h) into a RuleSet: all-or-nothing, so
+// a broken file never replaces the last good set.
 #pragma once
 #include <string>
-#include <string_view>
-#include <vector>
-
-#include "model/findings.h"
 
 namespace mr {
 
 class RuleSet;
-
-struct RuleLine {
-    int line = 0;                      // 1-based, for errors
-    std::vector<std::string> fields;   // at least one
-};
-
-struct RuleText {
-    std::string version;               // from "# version: X", or ""
-    std::vector<RuleLine> lines;       // entries only (comments and blank lines dropped)
-};
-
-// Splits `text` into entries. Never fails on its own (field checks are the caller's); `version`
-// is taken from the first "# version:" comment.
-RuleText split_rule_text(std::string_view text);
-
-// "FILE:LINE: message", the one error format of every rule and IOC file.
-std::string rule_error(const std::string& file, int line, const std::string& message);
-
-// Reads a whole file, bounded (rule files are small; a 16 MiB feed list is the ceiling).
-bool read_text_file(const std::string& path, std::string& out, std::string& error,
-                    size_t max_bytes = 16u << 20);
-
-// Optional trailing strength field ("strong", "medium", "weak"); `fallback` when absent.
-bool parse_strength_field(const RuleLine& l, size_t index, Strength fallback, Strength& out);
-
-// Shows at most `max` bytes of a value in an error message, printable ASCII only.
-std::string quote_for_error(std::string_view s, size_t max = 60);
 
 // Loads every shipped rule file of `dir` into `out` (a fresh set); false with "FILE:LINE: ..."
 // on the first error. The caller swaps `out` in only on success.

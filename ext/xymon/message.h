@@ -25,16 +25,13 @@
 #include <vector>
 
 #include "model/findings.h"
+#include "model/limits.h"
 #include "model/model.h"
 
 namespace mr {
 
 constexpr int kMessageVersion = 1;
 constexpr const char* kCollectorId = "miningrisk";
-// Bounds that keep one message far below xymond's 512 KB client channel buffer.
-constexpr size_t kMaxFindings = 200;
-constexpr size_t kMaxTop = 10;
-constexpr size_t kMaxArgvBytes = 1024;
 
 // A process line of the [top] section.
 struct TopProcess {

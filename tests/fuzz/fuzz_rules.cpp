@@ -14,6 +14,8 @@
 #include "rules/detector.h"
 #include "rules/ioc_list.h"
 #include "rules/rule_files.h"
+#include "rules/rule_text.h"
+#include "util/file_io.h"
 
 namespace {
 

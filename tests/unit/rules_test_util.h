@@ -10,6 +10,8 @@
 #include "model/model.h"
 #include "rules/rules.h"
 #include "rules/rule_files.h"
+#include "rules/rule_text.h"
+#include "util/file_io.h"
 
 namespace mr_test {
 

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "collect/collector.h"
+#include "collect/environ_reader.h"
 #include "collect/cpu_state.h"
 #include "proc_fixture.h"
 

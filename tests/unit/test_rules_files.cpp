@@ -9,6 +9,8 @@
 
 #include "rules/detector.h"
 #include "rules/rule_files.h"
+#include "rules/rule_text.h"
+#include "util/file_io.h"
 #include "rules/rules.h"
 #include "rules_test_util.h"
 
