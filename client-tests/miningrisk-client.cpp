@@ -13,7 +13,10 @@
 #include <string>
 
 #include "util/atomic_file.h"
+#include "util/cli.h"
+#include "util/version.h"
 #include "client/client_config.h"
+#include "client/pool_answer.h"
 #include "rules/cmdline_rules.h"
 #include "collect/collector.h"
 #include "collect/environ_reader.h"
@@ -26,26 +29,30 @@
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
-
-const char* kUsage =
-    "Usage: miningrisk-client [options]\n"
-    "Looks at every process, thread and socket for signs of a cryptominer and reports the\n"
-    "evidence to Xymon as a client/miningrisk message (run by xymonlaunch from clientlaunch.d).\n"
-    "\n"
-    "  --config FILE      settings (default /etc/xymon/miningrisk-client.cfg, optional)\n"
-    "  --dry-run          print the exact message to stdout instead of sending it\n"
-    "  --proc-root DIR    read processes from DIR instead of /proc (fixture trees)\n"
-    "  --rules DIR        rule and IOC files (default /usr/share/miningrisk/rules)\n"
-    "  --state-file FILE  CPU counters between runs (default $XYMONTMP/miningrisk-client.state)\n"
-    "  --sample SECONDS   CPU sample length when there is no earlier state (default 1)\n"
-    "  --timeout SECONDS  the whole run's deadline; sending is killed after it (default 30)\n"
-    "  --host NAME        Xymon host name (default $MACHINEDOTS, $MACHINE, or hostname)\n"
-    "  --no-fetch         do not fetch the server's pool list (use the cached copy)\n"
-    "  --standalone       post the finished miningrisk status (no server plugin needed)\n"
-    "  --verbose          log what it does on stderr\n"
-    "  --version, --help\n"
-    "Environment (from xymonlaunch): XYMON, XYMSRV, MACHINE, MACHINEDOTS, XYMONTMP.\n";
+// The options, once: --help, the parser and the man page (help2man) all read this table.
+const mr::CliSpec& cli_spec() {
+    static const mr::CliSpec spec{
+        "miningrisk-client",
+        mr::kMiningriskVersion,
+        {"[OPTION]..."},
+        "Looks at every process, thread and socket for signs of a cryptominer and reports the\n"
+        "evidence to Xymon as a client/miningrisk message (run by xymonlaunch from clientlaunch.d).",
+        {{"--config", "FILE", "settings (default /etc/xymon/miningrisk-client.cfg, optional)"},
+         {"--dry-run", "", "print the exact message to stdout instead of sending it"},
+         {"--proc-root", "DIR", "read processes from DIR instead of /proc (fixture trees)"},
+         {"--rules", "DIR", "rule and IOC files (default /usr/share/miningrisk/rules)"},
+         {"--state-file", "FILE", "CPU counters between runs (default $XYMONTMP/miningrisk-client.state)"},
+         {"--sample", "SECONDS", "CPU sample length when there is no earlier state (default 1)"},
+         {"--timeout", "SECONDS", "the whole run's deadline; sending is killed after it (default 30)"},
+         {"--host", "NAME", "Xymon host name (default $MACHINEDOTS, $MACHINE, or hostname)"},
+         {"--no-fetch", "", "do not fetch the server's pool list (use the cached copy)"},
+         {"--standalone", "", "post the finished miningrisk status (no server plugin needed)"},
+         {"--verbose", "", "log what it does on stderr"}},
+        {},
+        "Environment (from xymonlaunch): XYMON, XYMSRV, MACHINE, MACHINEDOTS, XYMONTMP.\n"
+        "Exit status: 0 sent (or printed), 1 sending failed, 2 wrong usage, 3 deadline reached."};
+    return spec;
+}
 
 struct Options {
     std::string config_file = "/etc/xymon/miningrisk-client.cfg";
@@ -140,7 +147,12 @@ void load_server_pools(mr::Detector& detector, const std::string& name, const st
     if (name.empty()) return;
     std::string cached = tmpdir + "/" + name;
     std::string body, err;
-    if (fetch && mr::xymon_query("config " + name, fetch_timeout, body, &err) && !body.empty()) {
+    std::string target;
+    const bool got = fetch && mr::xymon_query("config " + name, fetch_timeout, body, &err);
+    if (got && mr::classify_pool_answer(body, &target) == mr::PoolAnswer::not_published) {
+        mr::log_line("pool list " + name + ": the server has not published one yet (" + target +
+                     " does not exist there); scanning with the shipped lists");
+    } else if (got && !body.empty()) {
         std::string fresh = cached + ".new";
         write_file_atomic(fresh, body);
         if (detector.load_ioc_file(fresh, err)) {
@@ -165,51 +177,29 @@ void on_deadline(int) {
     _exit(3);
 }
 
-bool parse_args(int argc, char** argv, Options& o) {
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&](std::string& dst) {
-            if (i + 1 >= argc) {
-                std::cerr << "miningrisk-client: " << a << " needs a value\n";
-                return false;
-            }
-            dst = argv[++i];
-            return true;
-        };
-        auto number = [&](double& dst) {
-            std::string v;
-            if (!value(v)) return false;
-            char* end = nullptr;
-            dst = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end || dst <= 0) {
-                std::cerr << "miningrisk-client: " << a << " needs a positive number\n";
-                return false;
-            }
-            return true;
-        };
-        if (a == "--help" || a == "-h") { std::cout << kUsage; std::exit(0); }
-        else if (a == "--version") { std::cout << "miningrisk-client " << kVersion << " (message version " << mr::kMessageVersion << ")\n"; std::exit(0); }
-        else if (a == "--dry-run") o.dry_run = true;
-        else if (a == "--verbose") o.verbose = true;
-        else if (a == "--no-fetch") o.no_fetch = true;
-        else if (a == "--standalone") o.standalone = true;
-        else if (a == "--config") { if (!value(o.config_file)) return false; o.config_given = true; }
-        else if (a == "--proc-root") { if (!value(o.proc_root)) return false; }
-        else if (a == "--rules") { if (!value(o.rules_dir)) return false; }
-        else if (a == "--state-file") { if (!value(o.state_file)) return false; }
-        else if (a == "--host") { if (!value(o.host)) return false; }
-        else if (a == "--sample") { if (!number(o.sample)) return false; }
-        else if (a == "--timeout") { if (!number(o.timeout)) return false; }
-        else { std::cerr << "miningrisk-client: unknown option " << a << "\n" << kUsage; return false; }
-    }
-    return true;
+Options parse_args(int argc, char** argv) {
+    const mr::CliSpec& spec = cli_spec();
+    mr::CliArgs a = mr::handle_cli(spec, argc, argv);
+    Options o;
+    o.config_given = a.has("--config");
+    o.config_file = a.get("--config", o.config_file);
+    o.dry_run = a.has("--dry-run");
+    o.proc_root = a.get("--proc-root", o.proc_root);
+    o.rules_dir = a.get("--rules");
+    o.state_file = a.get("--state-file");
+    o.sample = mr::cli_positive_number(spec, a, "--sample", -1);
+    o.timeout = mr::cli_positive_number(spec, a, "--timeout", -1);
+    o.host = a.get("--host");
+    o.no_fetch = a.has("--no-fetch");
+    o.standalone = a.has("--standalone");
+    o.verbose = a.has("--verbose");
+    return o;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    Options o;
-    if (!parse_args(argc, argv, o)) return 2;
+    Options o = parse_args(argc, argv);
     mr::set_verbose(o.verbose);
     std::string tmpdir = env("XYMONTMP", "/tmp");
     mr::ClientConfig cfg = load_config(o, tmpdir);
@@ -243,7 +233,7 @@ int main(int argc, char** argv) {
     dopt.scan_cache_file = o.proc_root == "/proc" ? tmpdir + "/miningrisk-client.scancache" : "";
     dopt.persistence_root = o.proc_root == "/proc" ? "/" : "";
     mr::ClientReport r;
-    r.agent = fmt::format("miningrisk-client/{}", kVersion);
+    r.agent = fmt::format("miningrisk-client/{}", mr::kMiningriskVersion);
     r.host = o.host.empty() ? default_host() : o.host;
     r.time = snap.time;
     r.interval = cfg.interval;

@@ -28,6 +28,8 @@
 #include "feed/feed_state.h"
 #include "feed/feed_validate.h"
 #include "xymon/xymon_log.h"
+#include "util/cli.h"
+#include "util/version.h"
 #include "xymon/xymon_sender.h"
 
 namespace {
@@ -45,38 +47,55 @@ struct Options {
     std::string lifetime = "13h";
     bool post_status = false;
     bool dry_run = false;
+    double every = 0;  // seconds between updates; 0: one update
 };
 
-void usage() {
-    std::fprintf(stderr,
-                 "usage: miningrisk-feed [--config FILE] [--state-dir DIR] [--host NAME] "
-                 "[--status] [--dry-run] [--lifetime 13h] [-v] [update|status]\n"
-                 "       miningrisk-feed [--config FILE] export --format "
-                 "nftables|ipset|hosts|unbound [--input FILE] [--output FILE]\n");
+// The options, once: --help, the parser and the man page (help2man) all read this table.
+const CliSpec& cli_spec() {
+    static const CliSpec spec{
+        "miningrisk-feed",
+        kMiningriskVersion,
+        {"[OPTION]... [update|status]", "[OPTION]... export --format nftables|ipset|hosts|unbound [--output FILE]"},
+        "Keeps the pool indicator list current from public blocklists. update (the default) fetches\n"
+        "every enabled feed, keeps the last good list of each, merges them with the shipped lists,\n"
+        "writes OUTPUT and publishes it to clients through Xymon's config command. status only\n"
+        "reports. export turns the merged list (or, before any update, the shipped lists) into\n"
+        "blocking rules.",
+        {{"--config", "FILE", "feed list and settings (default /etc/xymon/miningrisk-feed.cfg)"},
+         {"--state-dir", "DIR", "per-feed state and last good lists (default /var/lib/xymon/miningrisk/feeds)"},
+         {"--host", "NAME", "host of the miningrisk-feed column (default $MACHINEDOTS, $MACHINE, hostname)"},
+         {"--status", "", "post the miningrisk-feed column after the update"},
+         {"--dry-run", "", "print that status to stdout instead of sending it"},
+         {"--lifetime", "TIME", "lifetime of the status (default 13h)"},
+         {"--format", "FORMAT", "export: nftables, ipset, hosts or unbound"},
+         {"--input", "FILE", "export: read this list instead of the merged list"},
+         {"--output", "FILE", "export: write here (atomically) instead of stdout"},
+         {"--every", "SECONDS", "update now, then again every SECONDS (the tasks.d task: 3600)"},
+         {"-v, --verbose", "", "log what it does on stderr"}},
+        {"update", "status", "export"},
+        "Exit status: 0 done, 1 a step failed (see the log), 2 wrong usage or unusable config."};
+    return spec;
 }
 
-bool parse_args(int argc, char** argv, Options& o) {
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&](std::string& dst) {
-            if (i + 1 >= argc) return false;
-            dst = argv[++i];
-            return true;
-        };
-        if (a == "--config") { if (!value(o.config)) return false; }
-        else if (a == "--state-dir") { if (!value(o.state_dir)) return false; }
-        else if (a == "--host") { if (!value(o.host)) return false; }
-        else if (a == "--format") { if (!value(o.format)) return false; }
-        else if (a == "--input") { if (!value(o.input)) return false; }
-        else if (a == "--output") { if (!value(o.output)) return false; }
-        else if (a == "--lifetime") { if (!value(o.lifetime)) return false; }
-        else if (a == "--status") o.post_status = true;
-        else if (a == "--dry-run") o.dry_run = true;
-        else if (a == "-v" || a == "--verbose") set_verbose(true);
-        else if (a == "update" || a == "status" || a == "export") o.command = a;
-        else return false;
-    }
-    return true;
+Options parse_args(int argc, char** argv) {
+    const CliSpec& spec = cli_spec();
+    CliArgs a = handle_cli(spec, argc, argv);
+    Options o;
+    o.config = a.get("--config", o.config);
+    o.state_dir = a.get("--state-dir", o.state_dir);
+    o.host = a.get("--host");
+    o.format = a.get("--format");
+    o.input = a.get("--input");
+    o.output = a.get("--output");
+    o.lifetime = a.get("--lifetime", o.lifetime);
+    o.post_status = a.has("--status");
+    o.dry_run = a.has("--dry-run");
+    o.every = cli_positive_number(spec, a, "--every", 0);
+    if (a.has("--verbose")) set_verbose(true);
+    if (a.positional.size() > 1) exit_with(cli_error(spec, "one command at a time"));
+    if (!a.positional.empty()) o.command = a.positional[0];
+    if (o.every > 0 && o.command != "update") exit_with(cli_error(spec, "--every goes with update only"));
+    return o;
 }
 
 std::string default_host() {
@@ -425,6 +444,19 @@ int run_update(const Options& o, bool fetch) {
     return rc;
 }
 
+int write_export(const Options& o, const std::string& out) {
+    if (o.output.empty() || o.output == "-") {
+        std::fputs(out.c_str(), stdout);
+        return 0;
+    }
+    std::string error;
+    if (!write_file_atomic(o.output, out, error)) {
+        std::fprintf(stderr, "miningrisk-feed: %s\n", error.c_str());
+        return 1;
+    }
+    return 0;
+}
+
 int run_export(const Options& o) {
     auto format = export_format_from_name(o.format);
     if (!format) {
@@ -440,6 +472,23 @@ int run_export(const Options& o) {
             return 2;
         }
         input = cfg.output;
+        if (access(input.c_str(), F_OK) != 0) {
+            // No update has run yet: the shipped lists are what clients use, so export those.
+            std::vector<MergeSource> sources;
+            for (const auto& path : cfg.shipped) {
+                std::string text;
+                if (!read_file(path, text)) {
+                    std::fprintf(stderr, "miningrisk-feed: cannot read shipped list %s\n", path.c_str());
+                    return 1;
+                }
+                sources.push_back({"shipped:" + path, parse_feed(text, FeedFormat::Ioc).entries});
+            }
+            std::fprintf(stderr, "miningrisk-feed: %s not written yet (no update has run): exporting the shipped lists\n",
+                         input.c_str());
+            MergeResult m = merge_sources(sources, cfg.allow);
+            std::string out = export_list(m.entries, *format, "shipped-" + m.content_hash);
+            return write_export(o, out);
+        }
     }
     std::string text, error;
     if (!read_file(input, text)) {
@@ -450,30 +499,24 @@ int run_export(const Options& o) {
     if (p.bad_count)
         std::fprintf(stderr, "miningrisk-feed: %s:%zu: %s (%zu bad lines skipped)\n", input.c_str(), p.bad[0].line,
                      p.bad[0].reason.c_str(), p.bad_count);
-    std::string out = export_list(p.entries, *format, list_version(text));
-    if (o.output.empty() || o.output == "-") {
-        std::fputs(out.c_str(), stdout);
-        return 0;
-    }
-    if (!write_file_atomic(o.output, out, error)) {
-        std::fprintf(stderr, "miningrisk-feed: %s\n", error.c_str());
-        return 1;
-    }
-    return 0;
+    return write_export(o, export_list(p.entries, *format, list_version(text)));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    Options o;
-    if (!parse_args(argc, argv, o)) {
-        usage();
-        return 2;
-    }
+    Options o = parse_args(argc, argv);
     if (o.command == "export") return run_export(o);
     if (o.command == "status") {
         o.post_status = true;
         return run_update(o, false);
     }
-    return run_update(o, true);
+    if (o.every <= 0) return run_update(o, true);
+    // A task without INTERVAL: xymonlaunch starts it with Xymon, so the first merged list is
+    // there at once (an INTERVAL 1h task would wait for an hour of uptime).
+    // A failed step (xymond not listening yet when Xymon starts) is retried after a minute.
+    for (;;) {
+        int rc = run_update(o, true);
+        sleep(static_cast<unsigned>(rc == 1 ? std::min(o.every, 60.0) : o.every));
+    }
 }

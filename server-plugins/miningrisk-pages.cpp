@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "util/cli.h"
+#include "util/version.h"
 #include "xymon/board.h"
 #include "pages/pages_render.h"
 #include "xymon/xymon_log.h"
@@ -23,24 +25,33 @@
 
 namespace {
 
-void usage() {
-    std::cerr << "usage: miningrisk-pages [--once] [--interval SEC] [--www DIR] [--templates DIR]\n"
-                 "         [--board-file FILE] [--history-dir DIR] [--histlog-dir DIR] [--hosts REGEX]\n"
-                 "         [--clean-hours N] [--alerts FILE] [--timeout SEC]\n"
-                 "  --once          one run, then exit (the tasks.d task, INTERVAL 1m)\n"
-                 "  --interval SEC  without --once: regenerate every SEC seconds (default 60)\n"
-                 "  --www DIR       output (default $XYMONWWWDIR/miningrisk or /var/lib/xymon/www/miningrisk)\n"
-                 "  --templates DIR miningrisk_header/_footer, miningrisk_wall_*, miningrisk.css\n"
-                 "                  (default $XYMONHOME/web, else /etc/xymon/web)\n"
-                 "  --board-file F  read the board (xymondxboard XML or xymondboard pipe format) from F\n"
-                 "  --history-dir D Xymon's history files (default $XYMONHISTDIR or /var/lib/xymon/hist)\n"
-                 "  --histlog-dir D Xymon's stored statuses, for the last evidence after a host went green\n"
-                 "                  (default $XYMONHISTLOGS or /var/lib/xymon/histlogs)\n"
-                 "  --clean-hours N hours without red/yellow before a host counts as clean for long\n"
-                 "                  enough to return to production (default 24)\n"
-                 "  --alerts FILE   alerts.cfg, to say who is paged on red (default $XYMONHOME/etc/alerts.cfg,\n"
-                 "                  else /etc/xymon/alerts.cfg)\n"
-                 "  --hosts REGEX   only hosts whose name matches\n";
+// The options, once: --help, the parser and the man page (help2man) all read this table.
+const mr::CliSpec& cli_spec() {
+    static const mr::CliSpec spec{
+        "miningrisk-pages",
+        mr::kMiningriskVersion,
+        {"[OPTION]..."},
+        "Writes the fleet overview (index.html), the wall screen (wall.html) and one drill-down\n"
+        "page per host (host-HOST.html) under Xymon's web root, from the board's miningrisk column.",
+        {{"--once", "", "one run, then exit (the tasks.d task, INTERVAL 1m)"},
+         {"--interval", "SECONDS", "without --once: regenerate every SECONDS seconds (default 60)"},
+         {"--www", "DIR", "output (default $XYMONWWWDIR/miningrisk or /var/lib/xymon/www/miningrisk)"},
+         {"--templates", "DIR", "miningrisk_header/_footer, miningrisk_wall_*, miningrisk.css\n"
+                                "(default $XYMONHOME/web, else /etc/xymon/web)"},
+         {"--board-file", "FILE", "read the board (xymondxboard XML or xymondboard pipe format) from FILE"},
+         {"--history-dir", "DIR", "Xymon's history files (default $XYMONHISTDIR or /var/lib/xymon/hist)"},
+         {"--histlog-dir", "DIR", "Xymon's stored statuses, for the last evidence after a host went green\n"
+                                  "(default $XYMONHISTLOGS or /var/lib/xymon/histlogs)"},
+         {"--hosts", "REGEX", "only hosts whose name matches"},
+         {"--clean-hours", "N", "hours without red/yellow before a host counts as clean for long\n"
+                                "enough to return to production (default 24)"},
+         {"--alerts", "FILE", "alerts.cfg, to say who is paged on red (default $XYMONHOME/etc/alerts.cfg,\n"
+                              "else /etc/xymon/alerts.cfg)"},
+         {"--timeout", "SECONDS", "deadline of the board query (default 30)"},
+         {"--debug", "", "log what each run wrote"}},
+        {},
+        "Exit status: 0 pages written, 1 a run failed (the previous pages stay), 2 wrong usage."};
+    return spec;
 }
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -119,40 +130,27 @@ int main(int argc, char** argv) {
     o.cfg.urls.skin = env_or("XYMONSKIN", "/xymon/gifs/static");
     o.cfg.urls.pages = env_or("XYMONSERVERWWWURL", "/xymon") + "/miningrisk";
 
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&](std::string& out) {
-            if (i + 1 >= argc) {
-                std::cerr << "miningrisk-pages: " << a << " needs a value\n";
-                std::exit(2);
-            }
-            out = argv[++i];
-        };
-        std::string v;
-        if (a == "--once") o.once = true;
-        else if (a == "--www") value(o.cfg.www_dir);
-        else if (a == "--templates") value(o.cfg.templates_dir);
-        else if (a == "--board-file") value(o.board_file);
-        else if (a == "--history-dir") value(o.cfg.history_dir);
-        else if (a == "--hosts") value(o.cfg.host_filter);
-        else if (a == "--histlog-dir") value(o.cfg.histlog_dir);
-        else if (a == "--alerts") value(o.alerts_file);
-        else if (a == "--clean-hours") {
-            value(v);
-            char* end = nullptr;
-            long h = std::strtol(v.c_str(), &end, 10);
-            if (v.empty() || *end != '\0' || h < 1 || h > 24 * 365) {
-                std::cerr << "miningrisk-pages: --clean-hours needs a whole number of hours from 1 to 8760, not '" << v << "'\n";
-                return 2;
-            }
-            o.cfg.clean_hours = static_cast<int>(h);
-        }
-        else if (a == "--interval") { value(v); o.interval = std::max(5, std::atoi(v.c_str())); }
-        else if (a == "--timeout") { value(v); o.timeout = std::max(1.0, std::atof(v.c_str())); }
-        else if (a == "--debug") mr::set_verbose(true);
-        else if (a == "--help" || a == "-h") { usage(); return 0; }
-        else { std::cerr << "miningrisk-pages: unknown option " << a << "\n"; usage(); return 2; }
+    const mr::CliSpec& spec = cli_spec();
+    mr::CliArgs a = mr::handle_cli(spec, argc, argv);
+    o.once = a.has("--once");
+    o.cfg.www_dir = a.get("--www", o.cfg.www_dir);
+    o.cfg.templates_dir = a.get("--templates", o.cfg.templates_dir);
+    o.board_file = a.get("--board-file");
+    o.cfg.history_dir = a.get("--history-dir", o.cfg.history_dir);
+    o.cfg.host_filter = a.get("--hosts");
+    o.cfg.histlog_dir = a.get("--histlog-dir", o.cfg.histlog_dir);
+    o.alerts_file = a.get("--alerts", o.alerts_file);
+    if (a.has("--clean-hours")) {
+        std::string v = a.get("--clean-hours");
+        char* end = nullptr;
+        long h = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || h < 1 || h > 24 * 365)
+            mr::exit_with(mr::cli_error(spec, "--clean-hours needs a whole number of hours from 1 to 8760, not '" + v + "'"));
+        o.cfg.clean_hours = static_cast<int>(h);
     }
+    o.interval = std::max(5, static_cast<int>(mr::cli_positive_number(spec, a, "--interval", o.interval)));
+    o.timeout = std::max(1.0, mr::cli_positive_number(spec, a, "--timeout", o.timeout));
+    if (a.has("--debug")) mr::set_verbose(true);
     mkdir(o.cfg.www_dir.c_str(), 0755);  // first run after install; harmless when it exists
     if (access(o.cfg.www_dir.c_str(), W_OK) != 0) {
         warn("output directory " + o.cfg.www_dir + " is missing or not writable");

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "util/cli.h"
+#include "util/version.h"
 #include "xymon/channel_reader.h"
 #include "xymon/client_sections.h"
 #include "xymon/host_pages.h"
@@ -36,11 +38,31 @@ constexpr size_t kBatchStatuses = 100;      // statuses per combo message
 constexpr size_t kBatchBytes = 1u << 20;
 constexpr double kSendTimeout = 30;
 
-void usage() {
-    std::cerr << "usage: xymond_miningrisk [--policy FILE] [--rules DIR] [--pools FILE] [--log FILE] [--debug]\n"
-                 "                         [--max-message BYTES] [--no-seed]\n"
-                 "       xymond_miningrisk --test FILE [--policy FILE] [--rules DIR]\n"
-                 "       xymond_miningrisk --show-policy HOST [--class CLASS] [--page PAGE] [--policy FILE]\n";
+// The options, once: --help, the parser and the man page (help2man) all read this table.
+const CliSpec& cli_spec() {
+    static const CliSpec spec{
+        "xymond_miningrisk",
+        kMiningriskVersion,
+        {"[OPTION]...   (under xymond_channel --channel=client)", "--test FILE [OPTION]...",
+         "--show-policy HOST [--class CLASS] [--page PAGE] [--policy FILE]"},
+        "A xymond_channel worker on the client channel: reads miningrisk-client messages and, for\n"
+        "hosts without the client, the stock client's [ps]/[ports]; scores them with the central\n"
+        "policy and posts the miningrisk column through $XYMON $XYMSRV.",
+        {{"--policy", "FILE", "central policy (default /etc/xymon/miningrisk.cfg)"},
+         {"--rules", "DIR", "rule and IOC files (default /usr/share/miningrisk/rules)"},
+         {"--pools", "FILE", "merged pool list (default /var/lib/xymon/miningrisk/pools.txt)"},
+         {"--log", "FILE", "append the log here (reopened on xymond's logrotate message)"},
+         {"--debug", "", "log every message and batch"},
+         {"--max-message", "BYTES", "largest channel message accepted (larger ones are skipped)"},
+         {"--no-seed", "", "no board queries (client seeding at start, host pages for PAGE=)"},
+         {"--test", "FILE", "score a captured message, clientlog output or channel dump; print the status"},
+         {"--show-policy", "HOST", "print the policy that applies to HOST"},
+         {"--class", "CLASS", "with --show-policy: the host's class"},
+         {"--page", "PAGE", "with --show-policy: the host's page path in hosts.cfg"}},
+        {},
+        "Exit status: 0 done, 1 --test posted nothing or --show-policy could not load the policy,\n"
+        "2 wrong usage."};
+    return spec;
 }
 
 bool stdin_ready() {
@@ -162,55 +184,19 @@ int run_test(ServerWorker& w, const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    const CliSpec& spec = cli_spec();
+    CliArgs a = handle_cli(spec, argc, argv);
     WorkerOptions opt;
-    std::string test_file, show_host, show_class, show_page, log_file;
-    size_t max_message = ChannelReader::kDefaultMaxMessage;
-    bool seed = true;
-    bool debug = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&](std::string& dst) {
-            if (i + 1 >= argc) {
-                std::cerr << "xymond_miningrisk: " << a << " needs a value\n";
-                std::exit(2);
-            }
-            dst = argv[++i];
-        };
-        // Both "--opt VALUE" and "--opt=VALUE".
-        size_t eq = a.find('=');
-        if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
-            std::string v = a.substr(eq + 1);
-            a = a.substr(0, eq);
-            std::string* dst = nullptr;
-            std::string tmp;
-            if (a == "--policy") dst = &opt.policy_path;
-            else if (a == "--rules") dst = &opt.rules_dir;
-            else if (a == "--pools") dst = &opt.pools_file;
-            else if (a == "--test") dst = &test_file;
-            else if (a == "--show-policy") dst = &show_host;
-            else if (a == "--class") dst = &show_class;
-            else if (a == "--page") dst = &show_page;
-            else if (a == "--log") dst = &log_file;
-            else if (a == "--max-message") dst = &tmp;
-            else { usage(); return 2; }
-            *dst = v;
-            if (a == "--max-message") max_message = std::stoul(tmp);
-            continue;
-        }
-        if (a == "--policy") value(opt.policy_path);
-        else if (a == "--rules") value(opt.rules_dir);
-        else if (a == "--pools") value(opt.pools_file);
-        else if (a == "--test") value(test_file);
-        else if (a == "--show-policy") value(show_host);
-        else if (a == "--class") value(show_class);
-        else if (a == "--page") value(show_page);
-        else if (a == "--log") value(log_file);
-        else if (a == "--max-message") { std::string v; value(v); max_message = std::stoul(v); }
-        else if (a == "--no-seed") seed = false;
-        else if (a == "--debug") set_verbose(debug = true);
-        else if (a == "--help" || a == "-h") { usage(); return 0; }
-        else { usage(); return 2; }
-    }
+    opt.policy_path = a.get("--policy", opt.policy_path);
+    opt.rules_dir = a.get("--rules", opt.rules_dir);
+    opt.pools_file = a.get("--pools", opt.pools_file);
+    std::string test_file = a.get("--test"), show_host = a.get("--show-policy");
+    std::string show_class = a.get("--class"), show_page = a.get("--page"), log_file = a.get("--log");
+    size_t max_message = static_cast<size_t>(
+        cli_positive_number(spec, a, "--max-message", static_cast<double>(ChannelReader::kDefaultMaxMessage)));
+    bool seed = !a.has("--no-seed");
+    bool debug = a.has("--debug");
+    if (debug) set_verbose(true);
     if (!log_file.empty() && !std::freopen(log_file.c_str(), "a", stderr))
         std::cerr << "xymond_miningrisk: cannot open log " << log_file << ": " << std::strerror(errno) << "\n";
 

@@ -43,4 +43,7 @@ for t in "$ROOT"/web-templates/*; do install -m 0644 "$t" "$ETC/web/"; done
 
 if [ -z "$DESTDIR" ] && id xymon >/dev/null 2>&1; then
     chown -R xymon:xymon /var/lib/xymon/miningrisk /var/lib/xymon/www/miningrisk
+    # The first merged pool list, from the shipped lists, before any client asks for it.
+    su -s /bin/sh xymon -c "$EXT/miningrisk-feed --config $ETC/miningrisk-feed.cfg update" ||
+        echo "install-server.sh: the first pool list was not built (see above)" >&2
 fi
