@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "util/expected.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -28,7 +29,7 @@ bool parse_bool(const std::string& v, bool& out) {
 }  // namespace
 
 std::string ConfigError::to_string() const {
-    return file + ":" + std::to_string(line) + ": " + message;
+    return at_line(file, line, message);
 }
 
 bool parse_client_config(const std::string& text, const std::string& file, ClientConfig& cfg,

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "feed/feed_state.h"
+#include "util/expected.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -236,7 +237,7 @@ bool parse_feed_config(std::string_view text, const std::string& filename, FeedC
     std::set<std::string> names;
     LineReader lines(text);
     auto fail = [&](const std::string& why) {
-        error = fmt::format("{}:{}: {}", filename, lines.number(), why);
+        error = at_line(filename, long(lines.number()), why);
         return false;
     };
     for (std::string_view line; lines.next(line);) {
@@ -277,7 +278,7 @@ bool load_feed_config(const std::string& path, FeedConfig& out, std::string& err
     if (!parse_feed_config(text, path, c, error)) return false;
     if (!c.ca_file.empty()) {
         if (auto err = check_ca_file(c.ca_file)) {
-            error = fmt::format("{}:{}: {}", path, c.ca_file_line, *err);
+            error = at_line(path, long(c.ca_file_line), *err);
             return false;
         }
     }
@@ -292,7 +293,7 @@ bool load_allow_file(const std::string& path, std::vector<FeedEntry>& out, std::
     if (!read_whole_file(path, text, error)) return false;
     ParsedFeed p = parse_feed(text, FeedFormat::Ioc);
     if (p.bad_count > 0) {
-        error = fmt::format("{}:{}: {}", path, p.bad[0].line, p.bad[0].reason);
+        error = at_line(path, long(p.bad[0].line), p.bad[0].reason);
         return false;
     }
     out.insert(out.end(), p.entries.begin(), p.entries.end());

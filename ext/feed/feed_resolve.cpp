@@ -17,6 +17,7 @@
 #include <fmt/core.h>
 
 #include "feed/feed_state.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -116,7 +117,7 @@ bool load_resolve_state(const std::string& path, ResolveState& out, std::string&
         std::istringstream w(line);
         ResolvedAddress r;
         if (!(w >> r.domain >> r.address >> r.first_seen >> r.last_seen)) {
-            error = fmt::format("{}:{}: expected 'domain address first_seen last_seen'", path, line_no);
+            error = at_line(path, long(line_no), "expected 'domain address first_seen last_seen'");
             return false;
         }
         out.items.push_back(r);

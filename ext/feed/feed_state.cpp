@@ -10,6 +10,7 @@
 
 #include <fmt/core.h>
 
+#include "util/expected.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -115,7 +116,7 @@ bool load_feed_state(const std::string& path, FeedState& out, std::string& error
         if (line.empty() || line[0] == '#') continue;
         std::size_t eq = line.find('=');
         if (eq == std::string_view::npos) {
-            error = fmt::format("{}:{}: expected key=value", path, lines.number());
+            error = at_line(path, long(lines.number()), "expected key=value");
             return false;
         }
         std::string k(line.substr(0, eq)), v(line.substr(eq + 1));
@@ -161,7 +162,7 @@ bool load_entry_list(const std::string& path, std::vector<FeedEntry>& out, std::
     }
     ParsedFeed p = parse_feed(text, FeedFormat::Ioc);
     if (p.bad_count > 0) {
-        error = fmt::format("{}:{}: {}", path, p.bad[0].line, p.bad[0].reason);
+        error = at_line(path, long(p.bad[0].line), p.bad[0].reason);
         return false;
     }
     out = std::move(p.entries);

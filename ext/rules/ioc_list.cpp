@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "rules/rule_text.h"
+#include "util/expected.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -218,12 +219,12 @@ bool IocList::parse(std::string_view text, const std::string& file, IocList& out
     list.version_ = rt.version;
     for (const RuleLine& l : rt.lines) {
         if (l.fields.size() != 1) {
-            error = rule_error(file, l.line, "one indicator per line expected, then a # comment");
+            error = at_line(file, l.line, "one indicator per line expected, then a # comment");
             return false;
         }
         std::string why;
         if (!list.add(l.fields[0], why)) {
-            error = rule_error(file, l.line, why + ": " + quote_for_error(l.fields[0]));
+            error = at_line(file, l.line, why + ": " + quote_for_error(l.fields[0]));
             return false;
         }
     }

@@ -6,6 +6,7 @@
 #include "rules/cmdline_rules.h"
 #include "rules/name_rules.h"
 #include "rules/rule_text.h"
+#include "util/expected.h"
 #include "util/file_io.h"
 #include "rules/rules.h"
 #include "util/text_util.h"
@@ -71,7 +72,7 @@ void check_persistence_text(std::string_view text, const std::string& label, con
     for (std::string_view line; lines.next(line);) {
         size_t first = line.find_first_not_of(" \t");
         if (first == std::string_view::npos || line[first] == '#') continue;
-        std::string where = label + ":" + std::to_string(lines.number()) + ": ";
+        std::string where = at_line(label, long(lines.number()), "");
         auto words = words_of(line);
 
         // A miner's name as a program in the line.

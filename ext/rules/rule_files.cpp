@@ -2,6 +2,7 @@
 
 #include "rules/rule_text.h"
 #include "rules/rules.h"
+#include "util/expected.h"
 #include "util/file_io.h"
 #include "util/text_util.h"
 
@@ -15,11 +16,11 @@ bool load_names(const RuleText& rt, const std::string& file, RuleSet& rs, std::s
     for (const RuleLine& l : rt.lines) {
         Strength s;
         if (l.fields.size() > 2 || !parse_strength_field(l, 1, Strength::strong, s)) {
-            err = rule_error(file, l.line, "expected: NAME [strong|medium|weak]");
+            err = at_line(file, l.line, "expected: NAME [strong|medium|weak]");
             return false;
         }
         if (l.fields[0].size() > 64) {
-            err = rule_error(file, l.line, "name too long");
+            err = at_line(file, l.line, "name too long");
             return false;
         }
         rs.miner_names[to_lower_ascii(l.fields[0])] = s;
@@ -31,7 +32,7 @@ bool load_kthreads(const RuleText& rt, const std::string& file, RuleSet& rs, std
     for (const RuleLine& l : rt.lines) {
         const std::string& n = l.fields[0];
         if (l.fields.size() != 1 || n == "*") {
-            err = rule_error(file, l.line, "expected: NAME or PREFIX*");
+            err = at_line(file, l.line, "expected: NAME or PREFIX*");
             return false;
         }
         if (n.back() == '*') rs.kthread_prefixes.push_back(n.substr(0, n.size() - 1));
@@ -44,7 +45,7 @@ bool load_ports(const RuleText& rt, const std::string& file, RuleSet& rs, std::s
     for (const RuleLine& l : rt.lines) {
         uint16_t port;
         if (l.fields.size() != 1 || !parse_port(l.fields[0], port)) {
-            err = rule_error(file, l.line, "expected a port number 1-65535: " +
+            err = at_line(file, l.line, "expected a port number 1-65535: " +
                                                quote_for_error(l.fields[0]));
             return false;
         }
@@ -57,11 +58,11 @@ bool load_markers(const RuleText& rt, const std::string& file, RuleSet& rs, std:
     for (const RuleLine& l : rt.lines) {
         Strength s;
         if (l.fields.size() > 2 || !parse_strength_field(l, 1, Strength::medium, s)) {
-            err = rule_error(file, l.line, "expected: MARKER [strong|medium|weak]");
+            err = at_line(file, l.line, "expected: MARKER [strong|medium|weak]");
             return false;
         }
         if (l.fields[0].size() < 4 || l.fields[0].size() > 64) {
-            err = rule_error(file, l.line, "marker must be 4 to 64 bytes (too short matches anything)");
+            err = at_line(file, l.line, "marker must be 4 to 64 bytes (too short matches anything)");
             return false;
         }
         rs.binary_markers.push_back({l.fields[0], s});
@@ -76,7 +77,7 @@ bool load_flags(const RuleText& rt, const std::string& file, RuleSet& rs, std::s
         bool shape_ok = l.fields.size() >= 2 && l.fields.size() <= 3;
         if (shape_ok && !parse_strength_field(l, 2, Strength::medium, s)) shape_ok = false;
         if (!shape_ok) {
-            err = rule_error(file, l.line, "expected: KIND VALUE [strong|medium|weak]");
+            err = at_line(file, l.line, "expected: KIND VALUE [strong|medium|weak]");
             return false;
         }
         const std::string& v = l.fields[1];
@@ -87,7 +88,7 @@ bool load_flags(const RuleText& rt, const std::string& file, RuleSet& rs, std::s
         else if (kind == "algo") rs.algorithms.insert(to_lower_ascii(v));
         else if (kind == "env") rs.env_names[v] = s;
         else {
-            err = rule_error(file, l.line,
+            err = at_line(file, l.line,
                              "unknown kind or bad value (kinds: miner-flag, algo-flag, pool-flag "
                              "take a -flag; algo, env take a name): " + quote_for_error(kind));
             return false;

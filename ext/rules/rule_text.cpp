@@ -29,10 +29,6 @@ RuleText split_rule_text(std::string_view text) {
     return out;
 }
 
-std::string rule_error(const std::string& file, int line, const std::string& message) {
-    return file + ":" + std::to_string(line) + ": " + message;
-}
-
 std::string quote_for_error(std::string_view s, size_t max) {
     std::string out = "'";
     for (size_t i = 0; i < s.size() && i < max; ++i) {

@@ -6,7 +6,7 @@
 //   xmrig            strong   # xmrig README
 //   kswapd0          strong   # Outlaw botnet, Juniper 2019
 //
-// Parsing is pure: text in, records or "FILE:LINE: message" out.
+// Parsing is pure: text in, records or "FILE:LINE: message" (util/expected.h at_line) out.
 #pragma once
 #include <string>
 #include <string_view>
@@ -29,9 +29,6 @@ struct RuleText {
 // Splits `text` into entries. Never fails on its own (field checks are the caller's); `version`
 // is taken from the first "# version:" comment.
 RuleText split_rule_text(std::string_view text);
-
-// "FILE:LINE: message", the one error format of every rule and IOC file.
-std::string rule_error(const std::string& file, int line, const std::string& message);
 
 // Optional trailing strength field ("strong", "medium", "weak"); `fallback` when absent.
 bool parse_strength_field(const RuleLine& l, size_t index, Strength fallback, Strength& out);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/expected.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -135,7 +136,7 @@ bool NameMatcher::matches(const std::string& s) const {
 }
 
 std::string AllowEntry::label() const {
-    std::string out = file + ":" + std::to_string(line);
+    std::string out = file_line(file, line);
     if (!exe.empty()) out += " EXE=" + exe;
     if (!sha256.empty()) out += " SHA256=" + sha256;
     if (!user.empty()) out += " USER=" + user;
@@ -238,7 +239,7 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
     std::shared_ptr<Scope> cur;
     LineReader lines(text);
     auto fail = [&](const std::string& msg) {
-        error = file + ":" + std::to_string(lines.number()) + ": " + msg;
+        error = at_line(file, long(lines.number()), msg);
         return false;
     };
     for (std::string_view line; lines.next(line);) {
@@ -253,13 +254,13 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
             if (toks.size() > 1) return fail("DEFAULT takes no arguments");
             cur = std::make_shared<Scope>();
             cur->is_default = true;
-            cur->where = file + ":" + std::to_string(lineno) + " DEFAULT";
+            cur->where = file_line(file, lineno) + " DEFAULT";
             scopes.push_back(cur);
             continue;
         }
         if (toks[0].has_value && (kw == "HOST" || kw == "EXHOST" || kw == "CLASS" || kw == "PAGE")) {
             cur = std::make_shared<Scope>();
-            cur->where = file + ":" + std::to_string(lineno) + " " + std::string(line.substr(first));
+            cur->where = file_line(file, lineno) + " " + std::string(line.substr(first));
             for (const Token& t : toks) {
                 NameMatcher* m = nullptr;
                 if (t.key == "HOST") m = &cur->host, cur->has_host = true;
