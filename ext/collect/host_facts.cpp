@@ -37,6 +37,7 @@ bool read_host_facts(const CollectOptions& opt, HostFacts& out, CpuTotals& total
     if (have_stat) {
         out.cpu_total_ticks = totals.total;
         out.cpu_busy_ticks = totals.busy;
+        out.boot_time = static_cast<int64_t>(totals.btime);
     }
     out.cores = totals.cpus > 0 ? totals.cpus : static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
 

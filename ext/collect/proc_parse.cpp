@@ -336,6 +336,12 @@ bool parse_proc_stat(std::string_view text, CpuTotals& out) {
         if (eol == std::string_view::npos) eol = text.size();
         std::string_view line = text.substr(pos, eol - pos);
         pos = eol + 1;
+        if (line.compare(0, 6, "btime ") == 0) {
+            std::string_view b = line.substr(6);
+            skip_spaces(b);
+            take_u64(b, out.btime);
+            continue;
+        }
         if (line.compare(0, 3, "cpu") != 0) continue;
         if (line.size() > 3 && line[3] >= '0' && line[3] <= '9') { ++out.cpus; continue; }
         if (line.size() < 4 || line[3] != ' ') continue;

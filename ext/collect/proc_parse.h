@@ -67,6 +67,7 @@ struct CpuTotals {
     uint64_t total = 0;
     uint64_t busy = 0;   // total less idle and iowait
     int cpus = 0;
+    uint64_t btime = 0;  // "btime": boot time in unix seconds (process start times), 0 unknown
 };
 bool parse_proc_stat(std::string_view text, CpuTotals& out);
 

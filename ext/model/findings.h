@@ -40,6 +40,13 @@ struct Finding {
     std::vector<Signal> signals;
     Color color = Color::green;         // as scored by whoever produced it
     std::vector<std::string> suppressed_by;  // allowlist entries that matched (server side)
+    // For incidents (impact per process life, timeline, entry hints); unknown = -1 / 0 / empty
+    // (older clients, agentless hosts).
+    double cpu_seconds = -1;            // utime + stime since the process started
+    uint64_t start_ticks = 0;           // /proc/PID/stat field 22: with pid, one process life
+    int64_t start_time = 0;             // unix seconds the process started
+    int64_t exe_mtime = 0, exe_ctime = 0;  // of the executable, unix seconds
+    std::vector<std::string> parent_chain;  // comms from the parent upwards (bounded)
 };
 
 }  // namespace mr

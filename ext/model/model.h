@@ -193,6 +193,7 @@ struct HostFacts {
     uint64_t cpu_total_ticks = 0;      // all ticks of the "cpu" line of /proc/stat
     uint64_t cpu_busy_ticks = 0;       // total less idle and iowait
     double host_busy_cores = 0;        // over the cycle
+    int64_t boot_time = 0;             // /proc/stat btime, unix seconds; 0 = unknown
     bool ld_so_preload_present = false;
     std::string ld_so_preload;         // its contents, bounded
     long hugepages_total = 0;          // /proc/sys/vm/nr_hugepages

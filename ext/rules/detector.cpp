@@ -1,5 +1,8 @@
 // Detector: runs every rule over a snapshot and turns the processes (and the host) with signals
 // into scored, explainable findings.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <memory>
 #include <unordered_map>
@@ -103,14 +106,39 @@ public:
         auto it = index_.find(ppid);
         return it == index_.end() ? std::string() : procs_[it->second].comm;
     }
+    // The comms from the parent upwards, for entry hints ("apache2" above a miner: a web exploit).
+    std::vector<std::string> chain_of(int ppid) {
+        std::vector<std::string> out;
+        comm_of(ppid);  // builds the index
+        for (int pid = ppid; pid > 0 && out.size() < kMaxParentChain;) {
+            auto it = index_.find(pid);
+            if (it == index_.end()) break;
+            out.push_back(procs_[it->second].comm);
+            int next = procs_[it->second].ppid;
+            if (next == pid) break;
+            pid = next;
+        }
+        return out;
+    }
 
 private:
     const std::vector<ProcessInfo>& procs_;
     std::unordered_map<int, size_t> index_;
 };
 
-Finding make_finding(const ProcessInfo& p, ParentNames& parents) {
+Finding make_finding(const ProcessInfo& p, ParentNames& parents, const Snapshot& snap, const std::string& proc_root) {
+    static const long hz = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
     Finding f;
+    f.cpu_seconds = static_cast<double>(p.cpu_ticks) / static_cast<double>(hz);
+    f.start_ticks = p.start_ticks;
+    if (snap.host.boot_time > 0) f.start_time = snap.host.boot_time + static_cast<int64_t>(p.start_ticks / hz);
+    f.parent_chain = parents.chain_of(p.ppid);
+    // The executable's times for the incident timeline ("dropped at 03:12"): only for findings.
+    struct stat st {};
+    if (!proc_root.empty() && (p.exe_readable || p.exe_deleted) && ::stat((proc_root + "/" + std::to_string(p.pid) + "/exe").c_str(), &st) == 0) {
+        f.exe_mtime = st.st_mtime;
+        f.exe_ctime = st.st_ctime;
+    }
     f.pid = p.pid;
     f.ppid = p.ppid;
     f.parent_comm = parents.comm_of(p.ppid);
@@ -184,7 +212,8 @@ std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions&
             sha = r.sha256;
         }
         if (only_corroborating(signals)) continue;
-        Finding f = make_finding(p, parents);
+        // Agentless snapshots come from [ps]: the server must not stat its own /proc for them.
+        Finding f = make_finding(p, parents, snap, opt.scan_binaries ? opt.proc_root : std::string());
         f.sha256 = sha;
         f.pool = pool;
         f.signals = signals;

@@ -58,6 +58,14 @@ double to_double(const std::string& s) {
     return v;
 }
 
+// CPU seconds of a long-lived process exceed to_double's cap for cores: bounded at 100 years.
+double to_double_any(const std::string& s) {
+    char* end = nullptr;
+    double v = std::strtod(s.c_str(), &end);
+    if (!end || *end != '\0' || !(v == v) || v < 0 || v > 3.2e9) return -1;
+    return v;
+}
+
 KvRecord finding_record(const Finding& f) {
     return {{"pid", std::to_string(f.pid)},
             {"ppid", std::to_string(f.ppid)},
@@ -72,7 +80,18 @@ KvRecord finding_record(const Finding& f) {
             {"pool", f.pool},
             {"container", f.container},
             {"color", to_string(f.color)},
-            {"argv", join_argv(f.argv)}};
+            {"argv", join_argv(f.argv)},
+            {"cpu", f.cpu_seconds < 0 ? std::string() : fixed2(f.cpu_seconds)},
+            {"startticks", std::to_string(f.start_ticks)},
+            {"start", std::to_string(f.start_time)},
+            {"exemtime", std::to_string(f.exe_mtime)},
+            {"exectime", std::to_string(f.exe_ctime)},
+            {"pchain", join_argv(f.parent_chain)}};
+}
+
+int64_t to_time(const std::string& s) {
+    long v = to_long(s);
+    return v > 0 && v < 32503680000L ? v : 0;  // before the year 3000, or unknown
 }
 
 Finding finding_from(const KvRecord& r) {
@@ -91,6 +110,15 @@ Finding finding_from(const KvRecord& r) {
     f.container = kv_get(r, "container");
     parse_color(kv_get(r, "color"), f.color);
     f.argv = split_argv(kv_get(r, "argv"));
+    std::string cpu = kv_get(r, "cpu");
+    f.cpu_seconds = cpu.empty() ? -1 : to_double_any(cpu);
+    unsigned long long ticks = 0;
+    if (parse_decimal(kv_get(r, "startticks"), 19, ticks)) f.start_ticks = ticks;
+    f.start_time = to_time(kv_get(r, "start"));
+    f.exe_mtime = to_time(kv_get(r, "exemtime"));
+    f.exe_ctime = to_time(kv_get(r, "exectime"));
+    f.parent_chain = split_argv(kv_get(r, "pchain"));
+    if (f.parent_chain.size() > kMaxParentChain) f.parent_chain.resize(kMaxParentChain);
     return f;
 }
 

@@ -18,7 +18,10 @@
 // (absent from older senders, ignored by older parsers): `pcomm` in [findings], the parent
 // process's comm, so that the server's PARENT= allow entries need not find the parent among the
 // findings; `found` in [miningrisk], how many findings the client found in all when it sent
-// only the worst kMaxFindings.
+// only the worst kMaxFindings; in [findings], for incidents: `cpu` (CPU seconds since the
+// process started, 2 decimals, empty = unknown), `startticks` (stat field 22) and `start` (unix
+// seconds) of the process, `exemtime`/`exectime` (the executable's, unix seconds, 0 = unknown)
+// and `pchain` (the ancestors' comms from the parent up, NUL-separated like argv).
 #pragma once
 #include <string>
 #include <string_view>

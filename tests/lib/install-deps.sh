@@ -2,7 +2,7 @@
 # Installs the build and test dependencies from Debian's packages. Idempotent: apt runs only
 # when something is missing. Used by `make test`, `make demo` and `make bench`.
 PKGS="build-essential pkg-config libboost-dev libboost-filesystem-dev libfmt-dev libexpected-dev
-libcurl4-openssl-dev doctest-dev libxml2-dev libcap2-bin xymon xymon-client apache2 chromium
+libcurl4-openssl-dev doctest-dev libxml2-dev nlohmann-json3-dev libcap2-bin xymon xymon-client apache2 chromium
 iproute2 netcat-openbsd net-tools procps stress-ng openssl xz-utils gzip nftables ipset curl
 python3 util-linux rrdtool time"
 missing=""

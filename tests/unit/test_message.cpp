@@ -122,3 +122,35 @@ TEST_CASE("message: the findings count of an older client is what it sent") {
     REQUIRE(parse_client_message(build_client_message(in), again).ok);
     CHECK(again.findings_found == static_cast<int>(in.findings.size()));
 }
+
+TEST_CASE("message: the incident keys (cpu, start, exe times, parent chain) round-trip; old messages lack them") {
+    ClientReport r;
+    r.host = "web01";
+    r.time = 1796277600;
+    Finding f;
+    f.pid = 4316;
+    f.comm = "xmrig";
+    f.cpu_seconds = 14400.25;
+    f.start_ticks = 987654321;
+    f.start_time = 1796270000;
+    f.exe_mtime = 1796260000;
+    f.exe_ctime = 1796260001;
+    f.parent_chain = {"php-fpm8.2", "sys\ntemd"};
+    f.color = Color::red;
+    r.findings.push_back(f);
+    ClientReport back;
+    REQUIRE(parse_client_message(build_client_message(r), back).ok);
+    REQUIRE(back.findings.size() == 1);
+    const Finding& b = back.findings[0];
+    CHECK(b.cpu_seconds == doctest::Approx(14400.25));
+    CHECK(b.start_ticks == 987654321u);
+    CHECK(b.start_time == 1796270000);
+    CHECK(b.exe_mtime == 1796260000);
+    CHECK(b.exe_ctime == 1796260001);
+    CHECK(b.parent_chain == std::vector<std::string>{"php-fpm8.2", "sys\ntemd"});
+    ClientReport old;
+    REQUIRE(parse_client_message("[miningrisk]\nversion=1 time=5\n[findings]\npid=7 comm=x color=red\n", old).ok);
+    CHECK(old.findings[0].cpu_seconds < 0);
+    CHECK(old.findings[0].start_time == 0);
+    CHECK(old.findings[0].parent_chain.empty());
+}

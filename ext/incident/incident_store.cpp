@@ -1,0 +1,190 @@
+#include "incident/incident_store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "incident/incident_report.h"
+#include "incident/incident_state.h"
+#include "util/atomic_file.h"
+#include "util/file_io.h"
+#include "util/text_util.h"
+#include "xymon/kv_codec.h"
+
+namespace mr {
+
+namespace {
+constexpr size_t kMaxStateBytes = 8u << 20;
+constexpr size_t kMaxLessonsBytes = 256u << 10;
+constexpr size_t kMaxEventBatch = 4u << 20;
+const char* kMemoFile = "hosts.state";
+const char* kEventsFile = "xymond-events.log";
+
+int64_t num(const KvRecord& r, const char* k) {
+    unsigned long long v = 0;
+    return parse_decimal(kv_get(r, k), 19, v) ? static_cast<int64_t>(v) : 0;
+}
+}  // namespace
+
+bool safe_id(const std::string& id) {
+    if (id.empty() || id[0] == '.' || id.size() > 200) return false;
+    for (char c : id)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
+    return true;
+}
+
+bool IncidentStore::prepare(std::string& error) const {
+    if (mkdir(dir_.c_str(), 0775) != 0 && errno != EEXIST) {
+        error = "cannot create " + dir_ + ": " + std::strerror(errno);
+        return false;
+    }
+    if (access(dir_.c_str(), W_OK) != 0) {
+        error = dir_ + " is not writable: " + std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+bool IncidentStore::load(const std::string& id, Incident& out, std::string& error) const {
+    if (!safe_id(id)) {
+        error = "bad incident id";
+        return false;
+    }
+    std::string text;
+    if (!read_text_file(state_path(id), text, error, kMaxStateBytes)) return false;
+    if (!parse_incident(text, out, error)) {
+        error = state_path(id) + ": " + error;
+        return false;
+    }
+    std::string lessons, ignored;
+    if (read_text_file(lessons_path(id), lessons, ignored, kMaxLessonsBytes)) out.lessons = lessons;
+    return true;
+}
+
+std::vector<Incident> IncidentStore::load_all(std::vector<std::string>* warnings) const {
+    std::vector<Incident> out;
+    DIR* d = opendir(dir_.c_str());
+    if (!d) return out;
+    while (dirent* de = readdir(d)) {
+        std::string n = de->d_name;
+        if (n.size() <= 6 || n.compare(n.size() - 6, 6, ".state") != 0 || n == kMemoFile) continue;
+        Incident inc;
+        std::string error;
+        if (load(n.substr(0, n.size() - 6), inc, error)) out.push_back(std::move(inc));
+        else if (warnings) warnings->push_back(error);
+    }
+    closedir(d);
+    return out;
+}
+
+bool IncidentStore::save(const Incident& inc, std::string& error) const {
+    if (!safe_id(inc.id)) {
+        error = "incident id unfit for a file name";
+        return false;
+    }
+    if (!write_file_atomic(state_path(inc.id), serialize_incident(inc), &error, 0644, true)) return false;
+    std::string lp = lessons_path(inc.id);
+    if (access(lp.c_str(), F_OK) != 0) {
+        // Group-writable: engineers in group xymon fill it in; the worker never overwrites it.
+        int fd = ::open(lp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0664);
+        if (fd >= 0) {
+            std::string t = lessons_template(inc);
+            ssize_t w = ::write(fd, t.data(), t.size());
+            (void)w;
+            ::fchmod(fd, 0664);
+            ::close(fd);
+        }
+    }
+    return true;
+}
+
+std::map<std::string, HostMemo> IncidentStore::load_memos() const {
+    std::map<std::string, HostMemo> out;
+    std::string text, error;
+    if (!read_text_file(dir_ + "/" + kMemoFile, text, error, kMaxStateBytes)) return out;
+    LineReader lines(text);
+    for (std::string_view l; lines.next(l);) {
+        if (l.compare(0, 5, "host ") != 0) continue;
+        KvRecord r = parse_kv_line(l.substr(5));
+        HostMemo m;
+        std::string name = kv_get(r, "name");
+        if (name.empty() || !parse_color(kv_get(r, "color"), m.last_color)) continue;
+        m.known = true;
+        m.first_yellow = num(r, "first_yellow");
+        m.last_change = num(r, "changed");
+        out[name] = m;
+    }
+    return out;
+}
+
+uint64_t IncidentStore::saved_events_offset() const {
+    std::string text, error;
+    if (!read_text_file(dir_ + "/" + kMemoFile, text, error, kMaxStateBytes)) return 0;
+    LineReader lines(text);
+    for (std::string_view l; lines.next(l);)
+        if (l.compare(0, 7, "events ") == 0) return static_cast<uint64_t>(num(parse_kv_line(l.substr(7)), "offset"));
+    return 0;
+}
+
+bool IncidentStore::save_memos(const std::map<std::string, HostMemo>& memos, uint64_t events_offset,
+                               std::string& error) const {
+    std::string out = "# miningrisk incident worker: last colour per host\n";
+    out += "events " + encode_kv_line({{"offset", std::to_string(events_offset)}}) + "\n";
+    for (const auto& [host, m] : memos) {
+        if (!m.known) continue;
+        out += "host " + encode_kv_line({{"name", host}, {"color", to_string(m.last_color)},
+                                         {"first_yellow", std::to_string(m.first_yellow)},
+                                         {"changed", std::to_string(m.last_change)}}) + "\n";
+    }
+    return write_file_atomic(dir_ + "/" + kMemoFile, out, &error, 0644, false);
+}
+
+bool IncidentStore::append_event(const HostEvent& e, std::string& error) const {
+    std::string line = encode_kv_line({{"host", e.host}, {"time", std::to_string(e.event.time)},
+                                       {"source", e.event.source}, {"kind", e.event.kind},
+                                       {"text", e.event.text.substr(0, 2000)}}) + "\n";
+    int fd = ::open((dir_ + "/" + kEventsFile).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        error = std::string("cannot open the events file: ") + std::strerror(errno);
+        return false;
+    }
+    ssize_t w = ::write(fd, line.data(), line.size());
+    int saved = errno;
+    ::close(fd);
+    if (w != static_cast<ssize_t>(line.size())) {
+        error = std::string("cannot append to the events file: ") + std::strerror(saved);
+        return false;
+    }
+    return true;
+}
+
+std::vector<HostEvent> IncidentStore::read_events(uint64_t& offset) const {
+    std::vector<HostEvent> out;
+    int fd = ::open((dir_ + "/" + kEventsFile).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return out;
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) < offset) offset = 0;  // rotated
+    std::string buf(kMaxEventBatch, '\0');
+    ssize_t n = pread(fd, &buf[0], buf.size(), static_cast<off_t>(offset));
+    ::close(fd);
+    if (n <= 0) return out;
+    buf.resize(static_cast<size_t>(n));
+    size_t end = buf.rfind('\n');
+    if (end == std::string::npos) return out;
+    LineReader lines(std::string_view(buf).substr(0, end + 1));
+    for (std::string_view l; lines.next(l);) {
+        KvRecord r = parse_kv_line(l);
+        HostEvent e;
+        e.host = kv_get(r, "host");
+        e.event = {num(r, "time"), kv_get(r, "source"), kv_get(r, "kind"), kv_get(r, "text")};
+        if (!e.host.empty() && !e.event.kind.empty()) out.push_back(std::move(e));
+    }
+    offset += end + 1;
+    return out;
+}
+
+}  // namespace mr
