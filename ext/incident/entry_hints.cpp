@@ -26,14 +26,11 @@ std::string who(const IncidentProcess& p) {
 
 }  // namespace
 
-bool parse_entry_hints(std::string_view text, const std::string& file, EntryHintRules& out, std::string& error) {
+Expected<EntryHintRules> parse_entry_hints(std::string_view text, const std::string& file) {
     EntryHintRules res;
     LineReader lines(text);
     for (std::string_view line; lines.next(line);) {
-        auto fail = [&](const std::string& m) {
-            error = file + ":" + std::to_string(lines.number()) + ": " + m;
-            return false;
-        };
+        auto bad = [&](const std::string& m) { return fail(at_line(file, static_cast<long>(lines.number()), m)); };
         std::string_view t = trim(line);
         if (t.empty()) continue;
         if (t[0] == '#') {
@@ -44,18 +41,18 @@ bool parse_entry_hints(std::string_view text, const std::string& file, EntryHint
         EntryHintRule r;
         r.line = static_cast<int>(lines.number());
         size_t hash = t.find(" #");
-        if (hash == std::string_view::npos) return fail("entry without a '# source' comment");
+        if (hash == std::string_view::npos) return bad("entry without a '# source' comment");
         r.source = std::string(trim(t.substr(hash + 2)));
         std::vector<std::string_view> f = split_whitespace(t.substr(0, hash));
-        if (f.size() < 4) return fail("expected MATCH SCORE TECHNIQUES HINT TEXT # source");
+        if (f.size() < 4) return bad("expected MATCH SCORE TECHNIQUES HINT TEXT # source");
         size_t colon = f[0].find(':');
-        if (colon == std::string_view::npos) return fail("MATCH must be parent:, parent1:, signal: or user:");
+        if (colon == std::string_view::npos) return bad("MATCH must be parent:, parent1:, signal: or user:");
         std::string_view kind = f[0].substr(0, colon);
         if (kind == "parent") r.kind = EntryHintRule::Kind::parent;
         else if (kind == "parent1") r.kind = EntryHintRule::Kind::parent1;
         else if (kind == "signal") r.kind = EntryHintRule::Kind::signal;
         else if (kind == "user") r.kind = EntryHintRule::Kind::user;
-        else return fail("unknown MATCH kind '" + std::string(kind) + "' (parent, parent1, signal, user)");
+        else return bad("unknown MATCH kind '" + std::string(kind) + "' (parent, parent1, signal, user)");
         std::string_view names = f[0].substr(colon + 1);
         size_t start = 0;
         while (start <= names.size()) {
@@ -65,9 +62,9 @@ bool parse_entry_hints(std::string_view text, const std::string& file, EntryHint
             if (comma == std::string_view::npos) break;
             start = comma + 1;
         }
-        if (r.names.empty()) return fail("MATCH names nothing");
+        if (r.names.empty()) return bad("MATCH names nothing");
         unsigned long long score = 0;
-        if (!parse_decimal(f[1], 3, score) || score > 100) return fail("SCORE must be a number from 0 to 100");
+        if (!parse_decimal(f[1], 3, score) || score > 100) return bad("SCORE must be a number from 0 to 100");
         r.score = static_cast<int>(score);
         r.techniques = std::string(f[2]);
         std::string hint;
@@ -75,8 +72,7 @@ bool parse_entry_hints(std::string_view text, const std::string& file, EntryHint
         r.text = hint;
         res.rules.push_back(std::move(r));
     }
-    out = std::move(res);
-    return true;
+    return res;
 }
 
 std::vector<EntryHint> rank_entry_hints(const Incident& inc, const EntryHintRules& rules) {

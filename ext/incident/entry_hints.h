@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "incident/incident.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -26,8 +27,8 @@ struct EntryHintRules {
     std::vector<EntryHintRule> rules;
 };
 
-// False with "FILE:LINE: message" on a bad row (the caller keeps its previous table).
-bool parse_entry_hints(std::string_view text, const std::string& file, EntryHintRules& out, std::string& error);
+// The table, or "FILE:LINE: message" on a bad row (the caller keeps its previous table).
+Expected<EntryHintRules> parse_entry_hints(std::string_view text, const std::string& file);
 
 struct EntryHint {
     int score = 0;

@@ -169,12 +169,11 @@ std::string report_json(const IncidentReport& r) {
     return dump(j) + "\n";
 }
 
-bool incident_from_json(const std::string& text, Incident& out, std::string& error) {
+Expected<Incident> incident_from_json(const std::string& text) {
     try {
         json j = json::parse(text);
         if (j.value("schema", "") != "miningrisk-incident/1") {
-            error = "not a miningrisk incident export (schema)";
-            return false;
+            return fail("not a miningrisk incident export (schema)");
         }
         Incident inc;
         inc.id = j.at("id").get<std::string>();
@@ -182,8 +181,7 @@ bool incident_from_json(const std::string& text, Incident& out, std::string& err
         inc.host = h.at("name").get<std::string>();
         inc.config_class = h.value("class", "");
         if (!parse_incident_state(j.at("state").get<std::string>(), inc.state)) {
-            error = "bad state";
-            return false;
+            return fail("bad state");
         }
         inc.opened = j.at("opened_unix").get<int64_t>();
         inc.first_yellow = j.value("first_yellow_unix", int64_t(0));
@@ -228,11 +226,9 @@ bool incident_from_json(const std::string& text, Incident& out, std::string& err
         inc.impact.price_vcpu_hour = s.at("price_vcpu_hour").get<double>();
         inc.impact.currency = j.at("impact").at("currency").get<std::string>();
         inc.lessons = j.value("lessons_learned", "");
-        out = std::move(inc);
-        return true;
+        return inc;
     } catch (const std::exception& ex) {
-        error = std::string("bad incident JSON: ") + ex.what();
-        return false;
+        return fail(std::string("bad incident JSON: ") + ex.what());
     }
 }
 

@@ -7,6 +7,7 @@
 #include "incident/entry_hints.h"
 #include "incident/impact.h"
 #include "incident/incident.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -29,7 +30,7 @@ std::string report_markdown(const IncidentReport& r);
 // JSON (one object; host text as JSON strings, invalid UTF-8 replaced by U+FFFD, "</" as "<\/").
 std::string report_json(const IncidentReport& r);
 // Reads a report_json() text back into the incident it was made from (derived parts, such as
-// hints and impact, are recomputed from it). False with a reason on bad input; never throws.
-bool incident_from_json(const std::string& text, Incident& out, std::string& error);
+// hints and impact, are recomputed from it). A reason on bad input; never throws.
+Expected<Incident> incident_from_json(const std::string& text);
 
 }  // namespace mr

@@ -100,7 +100,7 @@ std::string serialize_incident(const Incident& inc) {
     return out;
 }
 
-bool parse_incident(std::string_view text, Incident& out, std::string& error) {
+Expected<Incident> parse_incident(std::string_view text) {
     Incident inc;
     bool have = false;
     LineReader lines(text);
@@ -119,8 +119,7 @@ bool parse_incident(std::string_view text, Incident& out, std::string& error) {
             inc.closed = num(r, "closed");
             inc.last_report = num(r, "last");
             if (!parse_incident_state(kv_get(r, "state"), inc.state)) {
-                error = "line " + std::to_string(lines.number()) + ": bad state '" + kv_get(r, "state") + "'";
-                return false;
+                return fail("line " + std::to_string(lines.number()) + ": bad state '" + kv_get(r, "state") + "'");
             }
             inc.clean_cycles = static_cast<int>(num(r, "clean"));
             inc.clean_needed = static_cast<int>(num(r, "needed"));
@@ -161,12 +160,10 @@ bool parse_incident(std::string_view text, Incident& out, std::string& error) {
         }
     }
     if (!have || inc.id.empty() || inc.host.empty()) {
-        error = "no incident line with an id and a host";
-        return false;
+        return fail("no incident line with an id and a host");
     }
     sort_timeline(inc.timeline);
-    out = std::move(inc);
-    return true;
+    return inc;
 }
 
 }  // namespace mr

@@ -10,11 +10,12 @@
 #include <string_view>
 
 #include "incident/incident.h"
+#include "util/expected.h"
 
 namespace mr {
 
 std::string serialize_incident(const Incident& inc);
-// False with a reason when the text has no incident line or a bad value; never throws.
-bool parse_incident(std::string_view text, Incident& out, std::string& error);
+// The incident, or a reason when the text has no incident line or a bad value; never throws.
+Expected<Incident> parse_incident(std::string_view text);
 
 }  // namespace mr

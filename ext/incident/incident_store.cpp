@@ -56,10 +56,12 @@ bool IncidentStore::load(const std::string& id, Incident& out, std::string& erro
     }
     std::string text;
     if (!read_text_file(state_path(id), text, error, kMaxStateBytes)) return false;
-    if (!parse_incident(text, out, error)) {
-        error = state_path(id) + ": " + error;
+    Expected<Incident> parsed = parse_incident(text);
+    if (!parsed) {
+        error = state_path(id) + ": " + parsed.error().message;
         return false;
     }
+    out = std::move(*parsed);
     std::string lessons, ignored;
     if (read_text_file(lessons_path(id), lessons, ignored, kMaxLessonsBytes)) out.lessons = lessons;
     return true;

@@ -13,9 +13,9 @@ namespace {
 EntryHintRules shipped_rules() {
     std::string text, error;
     REQUIRE(read_text_file(mr_test::shipped_rules_dir() + "/entry-hints.txt", text, error));
-    EntryHintRules r;
-    REQUIRE_MESSAGE(parse_entry_hints(text, "entry-hints.txt", r, error), error);
-    return r;
+    Expected<EntryHintRules> r = parse_entry_hints(text, "entry-hints.txt");
+    REQUIRE_MESSAGE(r, (r ? "" : r.error().message));
+    return *r;
 }
 
 Incident sample() {
@@ -69,14 +69,15 @@ TEST_CASE("entry hints: a web-server parent ranks 'exploited public-facing appli
 }
 
 TEST_CASE("entry hints: bad rows are refused with FILE:LINE") {
-    EntryHintRules r;
-    std::string error;
-    CHECK_FALSE(parse_entry_hints("# version: 1\nparent:sshd 75 T1078 creds\n", "h.txt", r, error));
-    CHECK(error == "h.txt:2: entry without a '# source' comment");
-    CHECK_FALSE(parse_entry_hints("nginx 75 T1 text # src\n", "h.txt", r, error));
-    CHECK(error.rfind("h.txt:1: MATCH must be", 0) == 0);
-    CHECK_FALSE(parse_entry_hints("parent:x 500 T1 text # src\n", "h.txt", r, error));
-    CHECK(error == "h.txt:1: SCORE must be a number from 0 to 100");
+    auto r = parse_entry_hints("# version: 1\nparent:sshd 75 T1078 creds\n", "h.txt");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "h.txt:2: entry without a '# source' comment");
+    r = parse_entry_hints("nginx 75 T1 text # src\n", "h.txt");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.rfind("h.txt:1: MATCH must be", 0) == 0);
+    r = parse_entry_hints("parent:x 500 T1 text # src\n", "h.txt");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "h.txt:1: SCORE must be a number from 0 to 100");
 }
 
 TEST_CASE("incident state: round trip of hostile text, numbers and the timeline") {
@@ -87,12 +88,11 @@ TEST_CASE("incident state: round trip of hostile text, numbers and the timeline"
     size_t lines = 0;
     for (char c : text) lines += c == '\n';
     CHECK(lines == 1 + 1 + 1 + 2);  // comment, incident, one process, two events
-    Incident back;
-    std::string error;
-    REQUIRE(parse_incident(text, back, error));
-    CHECK(back == inc);
-    CHECK_FALSE(parse_incident("garbage\n\x01\xff", back, error));
-    CHECK_FALSE(parse_incident("incident id=x host=h state=bogus\n", back, error));
+    Expected<Incident> back = parse_incident(text);
+    REQUIRE(back);
+    CHECK(*back == inc);
+    CHECK_FALSE(parse_incident("garbage\n\x01\xff"));
+    CHECK_FALSE(parse_incident("incident id=x host=h state=bogus\n"));
 }
 
 TEST_CASE("incident JSON export: round trip, one document, hostile text stays data") {
@@ -102,18 +102,18 @@ TEST_CASE("incident JSON export: round trip, one document, hostile text stays da
     std::string j = report_json(r);
     CHECK(j.find("</script>") == std::string::npos);
     CHECK(j.find("<\\/script>") != std::string::npos);
-    Incident back;
-    std::string error;
-    REQUIRE_MESSAGE(incident_from_json(j, back, error), error);
-    CHECK(back == inc);
-    CHECK(serialize_incident(back) == serialize_incident(inc));
+    Expected<Incident> back = incident_from_json(j);
+    REQUIRE_MESSAGE(back, (back ? "" : back.error().message));
+    CHECK(*back == inc);
+    CHECK(serialize_incident(*back) == serialize_incident(inc));
     // Invalid UTF-8 becomes U+FFFD, never a broken document.
     inc.processes[0].comm = std::string("bad\xff\xfe", 5);
     r = build_report(inc, shipped_rules());
-    REQUIRE(incident_from_json(report_json(r), back, error));
-    CHECK(back.processes[0].comm == "bad\xef\xbf\xbd\xef\xbf\xbd");
-    CHECK_FALSE(incident_from_json("{\"schema\":1}", back, error));
-    CHECK_FALSE(incident_from_json("{not json", back, error));
+    back = incident_from_json(report_json(r));
+    REQUIRE(back);
+    CHECK(back->processes[0].comm == "bad\xef\xbf\xbd\xef\xbf\xbd");
+    CHECK_FALSE(incident_from_json("{\"schema\":1}"));
+    CHECK_FALSE(incident_from_json("{not json"));
 }
 
 TEST_CASE("incident markdown: sections, impact formula, host text escaped on one line") {
