@@ -16,6 +16,7 @@
 #include "util/cli.h"
 #include "util/version.h"
 #include "client/client_config.h"
+#include "client/client_report.h"
 #include "client/pool_answer.h"
 #include "rules/cmdline_rules.h"
 #include "collect/collector.h"
@@ -121,25 +122,6 @@ std::string default_host() {
     return h;
 }
 
-// Xymon's wire form of a host name: dots become commas (the last dot separates the OS type).
-std::string wire_host(std::string h) {
-    std::replace(h.begin(), h.end(), '.', ',');
-    return h;
-}
-
-std::vector<mr::TopProcess> top_processes(const mr::Snapshot& snap, int n) {
-    std::vector<const mr::ProcessInfo*> v;
-    const int self = getpid();
-    for (const auto& p : snap.procs)
-        if (p.cores > 0.01 && p.pid != self) v.push_back(&p);
-    std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->cores > b->cores; });
-    std::vector<mr::TopProcess> out;
-    for (int i = 0; i < n && i < static_cast<int>(v.size()); ++i)
-        out.push_back({v[i]->pid, v[i]->user, v[i]->comm, v[i]->exe, v[i]->cores,
-                       v[i]->max_thread_cores, v[i]->num_threads});
-    return out;
-}
-
 // The server's merged pool list reaches every client through Xymon itself ("config FILE"). A
 // download that does not load keeps the last good copy in $XYMONTMP in force.
 void load_server_pools(mr::Detector& detector, const std::string& name, const std::string& tmpdir,
@@ -232,36 +214,19 @@ int main(int argc, char** argv) {
     dopt.scan_binaries = cfg.scan_binaries;
     dopt.scan_cache_file = o.proc_root == "/proc" ? tmpdir + "/miningrisk-client.scancache" : "";
     dopt.persistence_root = o.proc_root == "/proc" ? "/" : "";
-    mr::ClientReport r;
-    r.agent = fmt::format("miningrisk-client/{}", mr::kMiningriskVersion);
-    r.host = o.host.empty() ? default_host() : o.host;
-    r.time = snap.time;
-    r.interval = cfg.interval;
-    r.visibility_full = snap.visibility.full;
-    r.visibility_reasons = snap.visibility.reasons;
-    r.ioc_version = detector.ioc_version();
+    mr::ReportContext ctx;
+    ctx.agent = fmt::format("miningrisk-client/{}", mr::kMiningriskVersion);
+    ctx.host = o.host.empty() ? default_host() : o.host;
+    ctx.interval = cfg.interval;
+    ctx.top = cfg.top;
+    ctx.self_pid = getpid();
+    ctx.ioc_version = detector.ioc_version();
     size_t found = 0;
-    r.findings = detector.detect(snap, dopt, &found);
-    // The scan itself is busy for a moment: never report ourselves.
-    const int self = getpid();
-    size_t before = r.findings.size();
-    r.findings.erase(std::remove_if(r.findings.begin(), r.findings.end(),
-                                    [self](const mr::Finding& f) { return f.pid == self; }),
-                     r.findings.end());
-    r.findings_found = static_cast<int>(found - (before - r.findings.size()));
-    r.color = mr::overall_color(r.findings, snap.visibility.full);
-    r.cores = snap.host.cores;
-    r.busy_cores = snap.host.host_busy_cores;
-    r.procs = static_cast<int>(snap.procs.size());
-    r.threads = snap.thread_count;
-    r.sockets = static_cast<int>(snap.sockets.size());
-    r.netns = snap.netns_count;
-    r.ld_so_preload = snap.host.ld_so_preload_present;
-    r.hugepages = snap.host.hugepages_total;
-    r.top = top_processes(snap, cfg.top);
+    std::vector<mr::Finding> findings = detector.detect(snap, dopt, &found);
+    mr::ClientReport r = mr::build_client_report(snap, std::move(findings), found, ctx);
 
     mr::ClientReport wire = r;
-    wire.host = wire_host(r.host);
+    wire.host = mr::wire_host(r.host);
     std::string msg = mr::build_client_message(wire);
     if (o.standalone || cfg.standalone) {
         // Score here with the server's code and default policy, and post the column itself.
