@@ -7,6 +7,7 @@ MR_WEB_PORT=${MR_WEB_PORT:-8084}
 MR_WEB_DIR=${MR_WEB_DIR:-/tmp/miningrisk-web}
 MR_WEB_LOCK=/tmp/miningrisk-web.lock
 MR_WEB_URL=http://127.0.0.1:$MR_WEB_PORT
+source "$(dirname "${BASH_SOURCE[0]}")/detach.sh"
 
 _web_conf() {
     local m=/usr/lib/apache2/modules
@@ -53,8 +54,8 @@ web_up() {
         _web_answers && exit 0
         mkdir -p "$MR_WEB_DIR"
         _web_conf >"$MR_WEB_DIR/httpd.conf"
-        # 9>&-: the daemon must not inherit (and so keep holding) the lock.
-        /usr/sbin/apache2 -f "$MR_WEB_DIR/httpd.conf" -k start 9>&- >"$MR_WEB_DIR/start.log" 2>&1
+        # Detached: the daemon must not inherit (and so keep holding) any lock.
+        run_detached /usr/sbin/apache2 -f "$MR_WEB_DIR/httpd.conf" -k start >"$MR_WEB_DIR/start.log" 2>&1
         for _ in $(seq 1 50); do _web_answers && exit 0; sleep 0.2; done
         echo "web_up: apache did not answer on $MR_WEB_URL" >&2
         cat "$MR_WEB_DIR/start.log" "$MR_WEB_DIR/error.log" >&2 2>/dev/null

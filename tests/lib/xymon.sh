@@ -3,6 +3,7 @@
 XYMON=/usr/lib/xymon/server/bin/xymon
 XYMONCMD=/usr/lib/xymon/server/bin/xymoncmd
 XYMON_LOCK=/tmp/miningrisk-xymon.lock
+source "$(dirname "${BASH_SOURCE[0]}")/detach.sh"
 
 xq() { "$XYMON" 127.0.0.1 "$@"; }
 
@@ -31,7 +32,7 @@ xymon_up() {
             sed -i 's|CMD xymond --pidfile|CMD xymond --listen=127.0.0.1 --pidfile|' /etc/xymon/tasks.cfg
         fi
         if ! xq ping 2>/dev/null | grep -q '^xymond'; then
-            /etc/init.d/xymon start >/dev/null 2>&1 9>&- || true
+            run_detached /etc/init.d/xymon start >/dev/null 2>&1 || true
         fi
         _xymon_wait_ready
     ) 9>"$XYMON_LOCK"
@@ -41,7 +42,7 @@ xymon_up() {
 xymon_reload() {
     (
         flock 9
-        /etc/init.d/xymon reload >/dev/null 2>&1 9>&- || true
+        run_detached /etc/init.d/xymon reload >/dev/null 2>&1 || true
         sleep 1
         _xymon_wait_ready
     ) 9>"$XYMON_LOCK"
