@@ -18,7 +18,7 @@
 #include "util/cli.h"
 #include "util/version.h"
 #include "xymon/board.h"
-#include "pages/pages_render.h"
+#include "pages/pages_run.h"
 #include "xymon/xymon_log.h"
 #include "xymon/xymon_sender.h"
 #include "xymon/xymon_template.h"

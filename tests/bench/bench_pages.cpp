@@ -15,7 +15,7 @@
 #include "util/atomic_file.h"
 #include "xymon/board.h"
 #include "pages/pages_model.h"
-#include "pages/pages_render.h"
+#include "pages/pages_run.h"
 
 using namespace mr;
 

@@ -10,6 +10,7 @@
 
 #include "util/atomic_file.h"
 #include "pages/pages_render.h"
+#include "pages/pages_run.h"
 #include "xymon/paging_rule.h"
 
 using namespace mr;
