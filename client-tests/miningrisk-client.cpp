@@ -12,8 +12,8 @@
 #include <iostream>
 #include <string>
 
-#include "util/atomic_file.h"
 #include "util/cli.h"
+#include "util/file_io.h"
 #include "util/version.h"
 #include "client/client_config.h"
 #include "client/client_report.h"
@@ -78,33 +78,28 @@ std::string env(const char* name, const std::string& fallback = "") {
 // Settings and pool lists are small; a larger file is refused rather than read into memory.
 constexpr size_t kMaxClientFile = 16u << 20;
 
-bool read_file(const std::string& path, std::string& out) {
-    return mr::read_file_bounded(path, out, kMaxClientFile);
-}
-
 // Atomic so that a run killed at its deadline never leaves half a file for the next one.
-void write_file_atomic(const std::string& path, const std::string& text) {
-    std::string err;
-    if (!mr::write_file_atomic(path, text, &err, 0644, false)) mr::log_line("cannot write " + path + ": " + err);
+void write_or_log(const std::string& path, const std::string& text) {
+    if (mr::Status st = mr::write_file_atomic(path, text, 0644, false); !st) mr::log_line(st.error().message);
 }
 
 // Loads the config; a broken file is logged with FILE:LINE and the last good copy is used.
 mr::ClientConfig load_config(const Options& o, const std::string& tmpdir) {
     mr::ClientConfig cfg;
-    std::string text;
-    if (!read_file(o.config_file, text)) {
-        if (o.config_given) mr::log_line("cannot read " + o.config_file + ": " + std::strerror(errno));
+    mr::Expected<std::string> text = mr::read_file(o.config_file, kMaxClientFile);
+    if (!text) {
+        if (o.config_given) mr::log_line("cannot read the config: " + text.error().message);
         return cfg;
     }
     mr::ConfigError err;
     std::string good_copy = tmpdir + "/miningrisk-client.cfg.lastgood";
-    if (mr::parse_client_config(text, o.config_file, cfg, err)) {
-        write_file_atomic(good_copy, text);
+    if (mr::parse_client_config(*text, o.config_file, cfg, err)) {
+        write_or_log(good_copy, *text);
         return cfg;
     }
     mr::log_line("config error: " + err.to_string() + " (using the last good config)");
-    std::string good;
-    if (read_file(good_copy, good)) mr::parse_client_config(good, good_copy, cfg, err);
+    if (mr::Expected<std::string> good = mr::read_file(good_copy, kMaxClientFile))
+        mr::parse_client_config(*good, good_copy, cfg, err);
     return cfg;
 }
 
@@ -136,7 +131,7 @@ void load_server_pools(mr::Detector& detector, const std::string& name, const st
                      " does not exist there); scanning with the shipped lists");
     } else if (got && !body.empty()) {
         std::string fresh = cached + ".new";
-        write_file_atomic(fresh, body);
+        write_or_log(fresh, body);
         if (detector.load_ioc_file(fresh, err)) {
             std::rename(fresh.c_str(), cached.c_str());
             mr::log_debug("pool list " + name + " version " + detector.ioc_version() + " from the server");

@@ -29,6 +29,8 @@
 #include "feed/feed_validate.h"
 #include "xymon/xymon_log.h"
 #include "util/cli.h"
+#include "util/expected.h"
+#include "util/file_io.h"
 #include "util/version.h"
 #include "xymon/xymon_sender.h"
 
@@ -143,13 +145,12 @@ struct LoadedConfig {
 
 LoadedConfig load_config(const Options& o) {
     LoadedConfig lc;
-    std::string error, text;
+    std::string error;
     std::string good_copy = o.state_dir + "/feed.cfg.last-good";
     if (load_feed_config(o.config, lc.cfg, error)) {
         lc.ok = true;
-        std::string werr;
-        if (read_file(o.config, text) && make_dirs(o.state_dir, werr))
-            write_file_atomic(good_copy, text, werr);
+        Expected<std::string> text = read_file(o.config, kMaxFeedFile);
+        if (text && make_dirs(o.state_dir)) (void)write_file_atomic(good_copy, *text);
         return lc;
     }
     lc.problem = error;
@@ -288,12 +289,12 @@ MergeReport merge_and_write(const FeedConfig& cfg, const std::vector<FeedReport>
     std::vector<MergeSource> sources;
     for (const auto& f : feeds) sources.push_back({"feed:" + f.name, f.entries});
     for (const auto& path : cfg.shipped) {
-        std::string text;
-        if (!read_file(path, text)) {
+        Expected<std::string> text = read_file(path, kMaxFeedFile);
+        if (!text) {
             mr_.problems.push_back("cannot read shipped list " + path);
             continue;
         }
-        ParsedFeed p = parse_feed(text, FeedFormat::Ioc);
+        ParsedFeed p = parse_feed(*text, FeedFormat::Ioc);
         if (p.bad_count)
             mr_.notes.push_back(fmt::format("shipped list {}: {} lines skipped (first at line {}: {})", path,
                                             p.bad_count, p.bad[0].line, p.bad[0].reason));
@@ -327,16 +328,16 @@ MergeReport merge_and_write(const FeedConfig& cfg, const std::vector<FeedReport>
         mr_.notes.push_back(fmt::format("{} entries dropped as shared addresses (allow list), e.g. {}",
                                         m.dropped_shared, m.shared_examples[0]));
 
-    std::string existing, error;
-    bool have_existing = read_file(cfg.output, existing);
-    std::string old_version = have_existing ? list_version(existing) : "";
+    std::string error;
+    Expected<std::string> existing = read_file(cfg.output, kMaxFeedFile);
+    std::string old_version = existing ? list_version(*existing) : "";
     if (!old_version.empty() && version_hash(old_version) == m.content_hash) {
         mr_.version = old_version;  // same content: same version, file untouched
     } else {
         mr_.version = make_version(now, m.content_hash);
         std::string parent = cfg.output.substr(0, cfg.output.rfind('/'));
-        if ((parent.empty() || make_dirs(parent, error)) &&
-            write_file_atomic(cfg.output, render_merged_list(m, mr_.version, now), error)) {
+        if ((parent.empty() || succeeded(make_dirs(parent), error)) &&
+            succeeded(write_file_atomic(cfg.output, render_merged_list(m, mr_.version, now)), error)) {
             mr_.changed = true;
             log_line(fmt::format("merged list {} written: version {}, {} entries", cfg.output, mr_.version,
                                  m.entries.size()));
@@ -348,9 +349,9 @@ MergeReport merge_and_write(const FeedConfig& cfg, const std::vector<FeedReport>
     if (!cfg.publish.empty()) {
         // xymond serves `config NAME.cfg` only for regular *.cfg files in $XYMONHOME/etc
         // (/etc/xymon) and expands `include` lines, so a one-line stub publishes OUTPUT.
-        std::string stub = "include " + cfg.output + "\n", current;
-        if (!(read_file(cfg.publish, current) && current == stub) &&
-            !write_file_atomic(cfg.publish, stub, error))
+        std::string stub = "include " + cfg.output + "\n";
+        Expected<std::string> current = read_file(cfg.publish, kMaxFeedFile);
+        if (!(current && *current == stub) && !succeeded(write_file_atomic(cfg.publish, stub), error))
             mr_.problems.push_back(fmt::format("cannot publish {} for clients: {} (make install creates it)",
                                                cfg.publish, error));
     }
@@ -428,8 +429,7 @@ int run_update(const Options& o, bool fetch) {
     MergeReport merge;
     bool merged = false;
     if (lc.ok) {
-        std::string error;
-        if (!make_dirs(o.state_dir, error)) log_line(error);
+        if (Status made = make_dirs(o.state_dir); !made) log_line(made.error().message);
         for (const auto& spec : lc.cfg.feeds)
             if (spec.enabled) reports.push_back(update_feed(spec, lc.cfg, o.state_dir, now, fetch));
         if (fetch) {
@@ -449,9 +449,8 @@ int write_export(const Options& o, const std::string& out) {
         std::fputs(out.c_str(), stdout);
         return 0;
     }
-    std::string error;
-    if (!write_file_atomic(o.output, out, error)) {
-        std::fprintf(stderr, "miningrisk-feed: %s\n", error.c_str());
+    if (Status st = write_file_atomic(o.output, out); !st) {
+        std::fprintf(stderr, "miningrisk-feed: %s\n", st.error().message.c_str());
         return 1;
     }
     return 0;
@@ -476,12 +475,12 @@ int run_export(const Options& o) {
             // No update has run yet: the shipped lists are what clients use, so export those.
             std::vector<MergeSource> sources;
             for (const auto& path : cfg.shipped) {
-                std::string text;
-                if (!read_file(path, text)) {
+                Expected<std::string> text = read_file(path, kMaxFeedFile);
+                if (!text) {
                     std::fprintf(stderr, "miningrisk-feed: cannot read shipped list %s\n", path.c_str());
                     return 1;
                 }
-                sources.push_back({"shipped:" + path, parse_feed(text, FeedFormat::Ioc).entries});
+                sources.push_back({"shipped:" + path, parse_feed(*text, FeedFormat::Ioc).entries});
             }
             std::fprintf(stderr, "miningrisk-feed: %s not written yet (no update has run): exporting the shipped lists\n",
                          input.c_str());
@@ -490,16 +489,16 @@ int run_export(const Options& o) {
             return write_export(o, out);
         }
     }
-    std::string text, error;
-    if (!read_file(input, text)) {
+    Expected<std::string> text = read_file(input, kMaxFeedFile);
+    if (!text) {
         std::fprintf(stderr, "miningrisk-feed: cannot read %s\n", input.c_str());
         return 1;
     }
-    ParsedFeed p = parse_feed(text, FeedFormat::Ioc);
+    ParsedFeed p = parse_feed(*text, FeedFormat::Ioc);
     if (p.bad_count)
-        std::fprintf(stderr, "miningrisk-feed: %s:%zu: %s (%zu bad lines skipped)\n", input.c_str(), p.bad[0].line,
-                     p.bad[0].reason.c_str(), p.bad_count);
-    return write_export(o, export_list(p.entries, *format, list_version(text)));
+        std::fprintf(stderr, "miningrisk-feed: %s (%zu bad lines skipped)\n",
+                     at_line(input, long(p.bad[0].line), p.bad[0].reason).c_str(), p.bad_count);
+    return write_export(o, export_list(p.entries, *format, list_version(*text)));
 }
 
 }  // namespace

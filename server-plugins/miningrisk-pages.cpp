@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "util/cli.h"
+#include "util/file_io.h"
 #include "util/version.h"
 #include "xymon/board.h"
 #include "pages/pages_run.h"
@@ -70,14 +71,18 @@ struct Options {
     mr::PagesConfig cfg;
 };
 
+// A board of 50,000 hosts with their full status texts stays well below this.
+constexpr size_t kMaxBoardFile = 1u << 30;
+
 bool load_board(const Options& o, std::vector<mr::BoardEntry>& board, std::string& error) {
     std::string text;
     if (!o.board_file.empty()) {
-        if (access(o.board_file.c_str(), R_OK) != 0) {
+        mr::Expected<std::string> read = mr::read_file(o.board_file, kMaxBoardFile);
+        if (!read) {
             error = "cannot read board file " + o.board_file;
             return false;
         }
-        text = mr::read_text_file(o.board_file);
+        text = std::move(*read);
     } else {
         std::string query = std::string("xymondboard test=^") + o.cfg.urls.test + "$ fields=" + mr::kPipeBoardFields;
         if (!mr::xymon_query(query, o.timeout, text, &error)) {
@@ -102,7 +107,7 @@ int run_once(Options& o) {
     }
     o.cfg.now = std::time(nullptr);
     // Re-read every run: xymond_alert re-reads alerts.cfg by itself, so the wall follows edits.
-    o.cfg.alerts_cfg = mr::read_text_file(o.alerts_file);
+    o.cfg.alerts_cfg = mr::read_file(o.alerts_file).value_or("");
     mr::PagesResult res;
     if (!mr::generate_pages(board, o.cfg, res, &error, warn)) {
         warn(error);

@@ -14,13 +14,13 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "util/cli.h"
+#include "util/file_io.h"
 #include "util/version.h"
 #include "xymon/channel_reader.h"
 #include "xymon/client_sections.h"
@@ -134,12 +134,13 @@ bool load_host_pages(HostPages& pages, std::string& error) {
 }
 
 int run_test(ServerWorker& w, const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) {
+    // A capture of channel messages, for tests: bounded like any file we read.
+    Expected<std::string> read = read_file(path, 1u << 30);
+    if (!read) {
         std::cerr << "xymond_miningrisk: cannot read " << path << "\n";
         return 2;
     }
-    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const std::string& text = *read;
     std::time_t now = std::time(nullptr);
     std::vector<std::string> out;
     size_t start = text.find_first_not_of("\n");

@@ -22,6 +22,7 @@
 #include "collect/proc_reader.h"
 #include "collect/socket_table.h"
 #include "collect/user_names.h"
+#include "util/file_io.h"
 
 namespace mr {
 
@@ -598,9 +599,8 @@ Snapshot collect(const CollectOptions& opt) {
 
     // 6. What we could not see.
     {
-        std::string self;
         StatusFields me;
-        if (read_file_bounded("/proc/self/status", self, kStatusMax)) parse_status(self, me);
+        if (Expected<std::string> self = read_file_prefix("/proc/self/status", kStatusMax)) parse_status(*self, me);
         snap.visibility = assess_visibility(::geteuid() == 0, has_scan_capabilities(me.cap_eff),
                                             counts.unreadable_exe, counts.unreadable_fd,
                                             counts.user_procs);

@@ -10,6 +10,7 @@
 
 #include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
+#include "util/file_io.h"
 
 namespace mr {
 
@@ -129,37 +130,13 @@ bool parse_cpu_state(std::string_view text, CpuState& out) {
 }
 
 bool load_cpu_state(const std::string& path, CpuState& out) {
-    std::string text;
-    if (path.empty() || !read_file_bounded(path, text, kMaxStateBytes)) return false;
-    return parse_cpu_state(text, out);
+    if (path.empty()) return false;
+    Expected<std::string> text = read_file(path, kMaxStateBytes);
+    return text && parse_cpu_state(*text, out);
 }
 
 bool save_cpu_state(const std::string& path, const CpuState& st, std::string& error) {
-    std::string text = serialize_cpu_state(st);
-    std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        error = tmp + ": " + std::strerror(errno);
-        return false;
-    }
-    size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            error = tmp + ": " + std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return false;
-        }
-        done += static_cast<size_t>(n);
-    }
-    if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        error = path + ": " + std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return false;
-    }
-    return true;
+    return succeeded(write_file_atomic(path, serialize_cpu_state(st), 0600, false), error);
 }
 
 double cores_used(uint64_t delta_ticks, long hz, double seconds) {

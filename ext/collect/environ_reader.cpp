@@ -1,6 +1,9 @@
+#include "collect/environ_reader.h"
+
+#include <fcntl.h>
+
 #include <string>
 
-#include "collect/environ_reader.h"
 #include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
 
@@ -27,7 +30,7 @@ void read_candidate_environments(Snapshot& snap, const std::string& proc_root,
         bool candidate = p.cores >= min_cores || p.exe_deleted || p.exe_memfd || under_suspicious_dir(p.exe);
         if (!candidate) continue;
         std::string path = proc_root + "/" + std::to_string(p.pid) + "/environ";
-        if (!read_file_bounded(path, buf, kMaxEnvironBytes)) continue;  // gone or no permission
+        if (!read_file_at(AT_FDCWD, path.c_str(), buf, kMaxEnvironBytes)) continue;  // gone or no permission
         p.env.clear();
         for (std::string_view entry : ArgList::from_cmdline(buf, kMaxEnvironEntries))
             if (keep(entry)) p.env.push_back(entry);

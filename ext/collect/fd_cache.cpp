@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "util/atomic_file.h"
+#include "util/file_io.h"
 #include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
 
@@ -193,13 +193,14 @@ bool parse_fd_cache(std::string_view text, FdCache& out) {
 }
 
 bool load_fd_cache(const std::string& path, FdCache& out) {
-    std::string text;
-    if (path.empty() || !read_file_bounded(path, text, kMaxBytes)) return false;
-    return parse_fd_cache(text, out);
+    if (path.empty()) return false;
+    Expected<std::string> text = read_file(path, kMaxBytes);
+    return text && parse_fd_cache(*text, out);
 }
 
 bool save_fd_cache(const std::string& path, const FdCache& c, std::string& error) {
-    return write_file_atomic(path, serialize_fd_cache(c), &error, 0600, false);  // a lost cache only costs a full scan
+    // A lost cache only costs a full scan: no fsync.
+    return succeeded(write_file_atomic(path, serialize_fd_cache(c), 0600, false), error);
 }
 
 }  // namespace mr

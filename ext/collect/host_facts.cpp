@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "collect/proc_reader.h"
+#include "util/file_io.h"
 
 namespace mr {
 
@@ -17,9 +18,9 @@ namespace {
 constexpr size_t kPreloadMax = 4096;
 
 long read_long(const std::string& path, long fallback) {
-    std::string text;
-    if (!read_file_bounded(path, text, 64)) return fallback;
-    std::string_view s = text;
+    Expected<std::string> text = read_file_prefix(path, 64);
+    if (!text) return fallback;
+    std::string_view s = *text;
     uint64_t v = 0;
     if (!take_u64(s, v)) return fallback;
     return static_cast<long>(v);
@@ -32,8 +33,8 @@ bool path_exists(const std::string& path) {
 }  // namespace
 
 bool read_host_facts(const CollectOptions& opt, HostFacts& out, CpuTotals& totals) {
-    std::string text;
-    bool have_stat = read_file_bounded(opt.proc_root + "/stat", text, 1u << 20) && parse_proc_stat(text, totals);
+    Expected<std::string> stat = read_file_prefix(opt.proc_root + "/stat", 1u << 20);
+    bool have_stat = stat && parse_proc_stat(*stat, totals);
     if (have_stat) {
         out.cpu_total_ticks = totals.total;
         out.cpu_busy_ticks = totals.busy;
@@ -41,16 +42,19 @@ bool read_host_facts(const CollectOptions& opt, HostFacts& out, CpuTotals& total
     }
     out.cores = totals.cpus > 0 ? totals.cpus : static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
 
-    out.ld_so_preload_present = read_file_bounded(opt.ld_so_preload, text, kPreloadMax);
-    out.ld_so_preload = out.ld_so_preload_present ? text : std::string();
-    if (!out.ld_so_preload_present && errno != ENOENT && path_exists(opt.ld_so_preload))
+    Expected<std::string> preload = read_file_prefix(opt.ld_so_preload, kPreloadMax);
+    out.ld_so_preload_present = bool(preload);
+    out.ld_so_preload = preload ? std::move(*preload) : std::string();
+    if (!out.ld_so_preload_present && path_exists(opt.ld_so_preload))
         out.ld_so_preload_present = true;  // there but unreadable: still worth a look
 
     out.hugepages_total = read_long(opt.proc_root + "/sys/vm/nr_hugepages", 0);
     out.msr_loaded = path_exists(opt.sys_root + "/module/msr");
     out.msr_allow_writes = false;
-    if (out.msr_loaded && read_file_bounded(opt.sys_root + "/module/msr/parameters/allow_writes", text, 64))
-        out.msr_allow_writes = text.compare(0, 2, "on") == 0;
+    if (out.msr_loaded) {
+        Expected<std::string> allow = read_file_prefix(opt.sys_root + "/module/msr/parameters/allow_writes", 64);
+        out.msr_allow_writes = allow && allow->compare(0, 2, "on") == 0;
+    }
     return have_stat;
 }
 

@@ -1,4 +1,5 @@
 #include "collect/proc_reader.h"
+#include "util/file_io.h"
 
 #include <fcntl.h>
 #include <sys/syscall.h>
@@ -26,45 +27,15 @@ Fd open_dir_at(int dirfd, const char* path) {
     return Fd(::openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }
 
-namespace {
-
-bool read_fd(int fd, std::string& out, size_t max) {
-    out.clear();
-    size_t have = 0;
-    size_t step = max < 4096 ? max : 4096;
-    for (;;) {
-        if (have == max) break;
-        size_t want = step;
-        if (want > max - have) want = max - have;
-        if (out.size() < have + want) out.resize(have + want);
-        ssize_t n = ::read(fd, &out[have], want);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            out.resize(have);
-            return false;
-        }
-        if (n == 0) break;
-        have += static_cast<size_t>(n);
-        if (step < 65536) step *= 2;
-    }
-    out.resize(have);
-    return true;
-}
-
-}  // namespace
 
 bool read_file_at(int dirfd, const char* rel, std::string& out, size_t max) {
     int fd = ::openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) { out.clear(); return false; }
-    bool ok = read_fd(fd, out, max);
+    bool ok = read_fd_prefix(fd, out, max);
     int saved = errno;
     ::close(fd);
     errno = saved;
     return ok;
-}
-
-bool read_file_bounded(const std::string& path, std::string& out, size_t max) {
-    return read_file_at(AT_FDCWD, path.c_str(), out, max);
 }
 
 bool for_each_line_at(int dirfd, const char* rel, const std::function<void(std::string_view)>& line) {

@@ -31,8 +31,8 @@ private:
 Fd open_dir_at(int dirfd, const char* path);
 
 // Reads at most `max` bytes of dirfd/rel into `out` (its capacity is reused). False on error.
+// A path outside a /proc directory handle: util/file_io's read_file_prefix.
 bool read_file_at(int dirfd, const char* rel, std::string& out, size_t max);
-bool read_file_bounded(const std::string& path, std::string& out, size_t max);
 
 // Reads dirfd/rel in chunks and calls `line` for each complete line (without '\n'); a last
 // line without '\n' is passed too. Lines longer than the chunk are cut, never a crash.

@@ -2,6 +2,7 @@
 
 #include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
+#include "util/file_io.h"
 
 namespace mr {
 
@@ -24,8 +25,7 @@ void UserNames::load_text(std::string_view text) {
 const std::string& UserNames::name(uint32_t uid) {
     if (!loaded_) {
         loaded_ = true;
-        std::string text;
-        if (read_file_bounded(path_, text, 4u << 20)) load_text(text);
+        if (Expected<std::string> text = read_file(path_, 4u << 20)) load_text(*text);
     }
     auto it = names_.find(uid);
     if (it != names_.end()) return it->second;

@@ -7,6 +7,7 @@
 
 #include "feed/feed_state.h"
 #include "util/expected.h"
+#include "util/file_io.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -44,11 +45,15 @@ bool parse_seconds(std::string_view s, double& out) {
     return true;
 }
 
-// The config and its allow files, whole (bounded by read_file); "FILE: cannot open" when unreadable.
+// The config and its allow files, whole (bounded); "FILE: cannot open" when unreadable.
 bool read_whole_file(const std::string& path, std::string& text, std::string& error) {
-    if (read_file(path, text)) return true;
-    error = fmt::format("{}: cannot open", path);
-    return false;
+    Expected<std::string> read = read_file(path, kMaxFeedFile);
+    if (!read) {
+        error = fmt::format("{}: cannot open", path);
+        return false;
+    }
+    text = std::move(*read);
+    return true;
 }
 
 bool parse_bool(std::string_view s, bool& out) {
@@ -175,9 +180,9 @@ bool valid_proxy_host(std::string_view h) {
 
 // A CA bundle libcurl can use: readable and holding at least one PEM certificate.
 std::optional<std::string> check_ca_file(const std::string& path) {
-    std::string text;
-    if (!read_file(path, text, 16u << 20)) return fmt::format("CAFILE {}: cannot open", path);
-    if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    Expected<std::string> text = read_file(path, 16u << 20);
+    if (!text) return fmt::format("CAFILE {}: cannot open", path);
+    if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
         return fmt::format("CAFILE {}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it", path);
     return std::nullopt;
 }

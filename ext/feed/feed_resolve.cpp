@@ -18,6 +18,7 @@
 
 #include "feed/feed_state.h"
 #include "util/expected.h"
+#include "util/file_io.h"
 
 namespace mr {
 
@@ -79,13 +80,13 @@ Resolver system_resolver() {
 
 Resolver hosts_file_resolver(const std::string& path) {
     return [path](const std::string& name, double, std::string* error) {
-        std::string text;
         std::vector<std::string> out;
-        if (!read_file(path, text, 16 << 20)) {
+        Expected<std::string> text = read_file(path, 16 << 20);
+        if (!text) {
             if (error) *error = path + ": cannot read";
             return out;
         }
-        std::istringstream in(text);
+        std::istringstream in(*text);
         std::string line;
         while (std::getline(in, line)) {
             std::size_t hash = line.find('#');
@@ -106,9 +107,9 @@ Resolver hosts_file_resolver(const std::string& path) {
 
 bool load_resolve_state(const std::string& path, ResolveState& out, std::string& error) {
     out.items.clear();
-    std::string text;
-    if (!read_file(path, text, 64 << 20)) return true;  // none yet
-    std::istringstream in(text);
+    Expected<std::string> text = read_file(path, 64 << 20);
+    if (!text) return true;  // none yet
+    std::istringstream in(*text);
     std::string line;
     std::size_t line_no = 0;
     while (std::getline(in, line)) {
@@ -129,7 +130,7 @@ bool save_resolve_state(const std::string& path, const ResolveState& st, std::st
     std::string text = "# domain address first_seen last_seen (written by miningrisk-feed)\n";
     for (const auto& r : st.items)
         text += fmt::format("{} {} {} {}\n", r.domain, r.address, r.first_seen, r.last_seen);
-    return write_file_atomic(path, text, error);
+    return succeeded(write_file_atomic(path, text), error);
 }
 
 ResolveSummary update_resolved(ResolveState& st, const std::vector<std::string>& domains,

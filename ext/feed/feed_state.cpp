@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include "util/expected.h"
+#include "util/file_io.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -41,77 +42,15 @@ std::string feed_list_path(const std::string& dir, const std::string& name) {
     return dir + "/" + name + ".list";
 }
 
-bool read_file(const std::string& path, std::string& out, std::size_t max_bytes) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    out.clear();
-    char buf[65536];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        out.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (out.size() > max_bytes) return false;
-    }
-    return true;
-}
-
-bool make_dirs(const std::string& dir, std::string& error) {
-    std::string cur;
-    std::size_t i = 0;
-    while (i <= dir.size()) {
-        std::size_t slash = dir.find('/', i);
-        if (slash == std::string::npos) slash = dir.size();
-        cur = dir.substr(0, slash);
-        if (!cur.empty() && mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) {
-            error = fmt::format("{}: cannot create directory: {}", cur, std::strerror(errno));
-            return false;
-        }
-        i = slash + 1;
-    }
-    return true;
-}
-
-bool write_file_atomic(const std::string& path, const std::string& content, std::string& error,
-                       unsigned mode) {
-    std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) {
-        error = fmt::format("{}: cannot write: {}", tmp, std::strerror(errno));
-        return false;
-    }
-    std::size_t done = 0;
-    while (done < content.size()) {
-        ssize_t n = write(fd, content.data() + done, content.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            error = fmt::format("{}: write failed: {}", tmp, std::strerror(errno));
-            close(fd);
-            unlink(tmp.c_str());
-            return false;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    fchmod(fd, mode);  // the umask must not hide the list from xymond and readers
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        error = fmt::format("{}: cannot flush: {}", tmp, std::strerror(errno));
-        unlink(tmp.c_str());
-        return false;
-    }
-    if (rename(tmp.c_str(), path.c_str()) != 0) {
-        error = fmt::format("{}: cannot rename into place: {}", path, std::strerror(errno));
-        unlink(tmp.c_str());
-        return false;
-    }
-    return true;
-}
-
 bool load_feed_state(const std::string& path, FeedState& out, std::string& error) {
-    std::string text;
     out = FeedState{};
-    if (!read_file(path, text, 1 << 20)) {
+    Expected<std::string> text = read_file(path, 1 << 20);
+    if (!text) {
         if (access(path.c_str(), F_OK) != 0) return true;  // first run
         error = fmt::format("{}: cannot read", path);
         return false;
     }
-    LineReader lines(text);
+    LineReader lines(*text);
     for (std::string_view line; lines.next(line);) {
         if (line.empty() || line[0] == '#') continue;
         std::size_t eq = line.find('=');
@@ -141,7 +80,7 @@ bool save_feed_state(const std::string& path, const FeedState& st, std::string& 
         "last_attempt={}\nlast_error_time={}\nlast_error={}\nentries={}\n",
         one_line(st.url), one_line(st.etag), one_line(st.last_modified), st.last_good,
         st.last_attempt, st.last_error_time, one_line(st.last_error), st.entries);
-    return write_file_atomic(path, text, error);
+    return succeeded(write_file_atomic(path, text), error);
 }
 
 bool save_entry_list(const std::string& path, const std::vector<FeedEntry>& entries,
@@ -151,16 +90,16 @@ bool save_entry_list(const std::string& path, const std::vector<FeedEntry>& entr
         text += e.text;
         text += '\n';
     }
-    return write_file_atomic(path, text, error);
+    return succeeded(write_file_atomic(path, text), error);
 }
 
 bool load_entry_list(const std::string& path, std::vector<FeedEntry>& out, std::string& error) {
-    std::string text;
-    if (!read_file(path, text)) {
+    Expected<std::string> text = read_file(path, kMaxFeedFile);
+    if (!text) {
         error = fmt::format("{}: cannot read", path);
         return false;
     }
-    ParsedFeed p = parse_feed(text, FeedFormat::Ioc);
+    ParsedFeed p = parse_feed(*text, FeedFormat::Ioc);
     if (p.bad_count > 0) {
         error = at_line(path, long(p.bad[0].line), p.bad[0].reason);
         return false;

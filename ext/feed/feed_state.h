@@ -1,7 +1,7 @@
 // Per-feed state on disk (STATEDIR/NAME.state, key=value lines): the validators for conditional
 // requests, the last good download and the last error; and the last good list itself
 // (STATEDIR/NAME.list, canonical entries), which stays in force while downloads fail.
-// Every write goes to a temporary file in the same directory and is renamed into place.
+// Every write goes through util/file_io write_file_atomic (temp file, fsync, rename).
 #pragma once
 #include <string>
 #include <vector>
@@ -33,10 +33,7 @@ bool save_entry_list(const std::string& path, const std::vector<FeedEntry>& entr
                      std::string& error);
 bool load_entry_list(const std::string& path, std::vector<FeedEntry>& out, std::string& error);
 
-// Writes via PATH.tmp.PID + fsync + rename; creates no directories.
-bool write_file_atomic(const std::string& path, const std::string& content, std::string& error,
-                       unsigned mode = 0644);
-bool read_file(const std::string& path, std::string& out, std::size_t max_bytes = 256u << 20);
-bool make_dirs(const std::string& dir, std::string& error);
+// The ceiling of a feed file read whole (downloaded lists, the merged list, state files).
+constexpr std::size_t kMaxFeedFile = 256u << 20;
 
 }  // namespace mr

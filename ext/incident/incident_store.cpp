@@ -10,7 +10,6 @@
 
 #include "incident/incident_report.h"
 #include "incident/incident_state.h"
-#include "util/atomic_file.h"
 #include "util/file_io.h"
 #include "util/text_util.h"
 #include "xymon/kv_codec.h"
@@ -54,16 +53,15 @@ bool IncidentStore::load(const std::string& id, Incident& out, std::string& erro
         error = "bad incident id";
         return false;
     }
-    std::string text;
-    if (!read_text_file(state_path(id), text, error, kMaxStateBytes)) return false;
-    Expected<Incident> parsed = parse_incident(text);
+    Expected<std::string> text = read_file(state_path(id), kMaxStateBytes);
+    if (!succeeded(text, error)) return false;
+    Expected<Incident> parsed = parse_incident(*text);
     if (!parsed) {
         error = state_path(id) + ": " + parsed.error().message;
         return false;
     }
     out = std::move(*parsed);
-    std::string lessons, ignored;
-    if (read_text_file(lessons_path(id), lessons, ignored, kMaxLessonsBytes)) out.lessons = lessons;
+    if (Expected<std::string> lessons = read_file(lessons_path(id), kMaxLessonsBytes)) out.lessons = std::move(*lessons);
     return true;
 }
 
@@ -88,7 +86,7 @@ bool IncidentStore::save(const Incident& inc, std::string& error) const {
         error = "incident id unfit for a file name";
         return false;
     }
-    if (!write_file_atomic(state_path(inc.id), serialize_incident(inc), &error, 0644, true)) return false;
+    if (!succeeded(write_file_atomic(state_path(inc.id), serialize_incident(inc), 0644, true), error)) return false;
     std::string lp = lessons_path(inc.id);
     if (access(lp.c_str(), F_OK) != 0) {
         // Group-writable: engineers in group xymon fill it in; the worker never overwrites it.
@@ -106,9 +104,9 @@ bool IncidentStore::save(const Incident& inc, std::string& error) const {
 
 std::map<std::string, HostMemo> IncidentStore::load_memos() const {
     std::map<std::string, HostMemo> out;
-    std::string text, error;
-    if (!read_text_file(dir_ + "/" + kMemoFile, text, error, kMaxStateBytes)) return out;
-    LineReader lines(text);
+    Expected<std::string> text = read_file(dir_ + "/" + kMemoFile, kMaxStateBytes);
+    if (!text) return out;
+    LineReader lines(*text);
     for (std::string_view l; lines.next(l);) {
         if (l.compare(0, 5, "host ") != 0) continue;
         KvRecord r = parse_kv_line(l.substr(5));
@@ -124,9 +122,9 @@ std::map<std::string, HostMemo> IncidentStore::load_memos() const {
 }
 
 uint64_t IncidentStore::saved_events_offset() const {
-    std::string text, error;
-    if (!read_text_file(dir_ + "/" + kMemoFile, text, error, kMaxStateBytes)) return 0;
-    LineReader lines(text);
+    Expected<std::string> text = read_file(dir_ + "/" + kMemoFile, kMaxStateBytes);
+    if (!text) return 0;
+    LineReader lines(*text);
     for (std::string_view l; lines.next(l);)
         if (l.compare(0, 7, "events ") == 0) return static_cast<uint64_t>(num(parse_kv_line(l.substr(7)), "offset"));
     return 0;
@@ -142,7 +140,7 @@ bool IncidentStore::save_memos(const std::map<std::string, HostMemo>& memos, uin
                                          {"first_yellow", std::to_string(m.first_yellow)},
                                          {"changed", std::to_string(m.last_change)}}) + "\n";
     }
-    return write_file_atomic(dir_ + "/" + kMemoFile, out, &error, 0644, false);
+    return succeeded(write_file_atomic(dir_ + "/" + kMemoFile, out, 0644, false), error);
 }
 
 bool IncidentStore::append_event(const HostEvent& e, std::string& error) const {

@@ -4,14 +4,13 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "pages/pages_model.h"
-#include "util/atomic_file.h"
+#include "util/file_io.h"
 #include "util/html_escape.h"
 #include "util/sha256.h"
 #include "xymon/paging_rule.h"
@@ -22,22 +21,20 @@ namespace {
 
 // ---- Reading ----
 
+// A host's history file: one short line per colour change, years of them fit.
+constexpr size_t kMaxHistoryFile = 64u << 20;
+
+// The file, or "" when it is missing or unreadable: every input of a page is optional.
+std::string read_or_empty(const std::string& path, size_t max = kMaxTextFile) {
+    return read_file(path, max).value_or("");
+}
+
 std::string first_existing(const std::string& dir, std::initializer_list<const char*> names) {
     for (const char* n : names) {
         std::string path = dir + "/" + n;
-        if (access(path.c_str(), R_OK) == 0) return read_text_file(path);
+        if (access(path.c_str(), R_OK) == 0) return read_or_empty(path);
     }
     return "";
-}
-
-// At most `max` bytes of a file; "" when it cannot be read.
-std::string read_text_prefix(const std::string& path, size_t max) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return "";
-    std::string s(max, '\0');
-    in.read(&s[0], static_cast<std::streamsize>(max));
-    s.resize(static_cast<size_t>(in.gcount()));
-    return s;
 }
 
 const char* kFallbackWallHeader =
@@ -65,7 +62,7 @@ bool load_templates(const PagesConfig& cfg, Templates& out, std::string* error) 
     for (const char* k : {"XYMONBODYHEADER", "XYMONBODYFOOTER"}) {
         auto it = env.find(k);
         if (it != env.end() && it->second.compare(0, 5, "file:") == 0)
-            it->second = expand_dollar_vars(read_text_file(it->second.substr(5)), env);
+            it->second = expand_dollar_vars(read_or_empty(it->second.substr(5)), env);
     }
     out.header = PreparedTemplate(header, env);
     out.footer = PreparedTemplate(footer, env);
@@ -133,7 +130,7 @@ void read_history(HostRow& r, const PagesConfig& cfg, HostInputs& in) {
     bool have_history = false;
     if (!cfg.history_dir.empty()) {
         // The whole file: the last alarm may be older than the events the timeline shows.
-        in.history_text = read_text_file(cfg.history_dir + "/" + r.host + "." + cfg.urls.test);
+        in.history_text = read_or_empty(cfg.history_dir + "/" + r.host + "." + cfg.urls.test, kMaxHistoryFile);
         have_history = !in.history_text.empty();
         in.hist = parse_history(in.history_text, SIZE_MAX);
     }
@@ -151,9 +148,9 @@ void read_last_evidence(const HostRow& r, const PagesConfig& cfg, HostInputs& in
     x.timeline_max = cfg.history_events;
     if (r.color != "red") x.last_alarm = last_ended_alarm(in.hist, r.color);
     if (x.last_alarm && !cfg.histlog_dir.empty()) {
-        std::string stored = read_text_prefix(cfg.histlog_dir + "/" + histlog_host_dir(r.host) + "/" +
-                                              cfg.urls.test + "/" + histlog_time(x.last_alarm->start),
-                                              kMaxStoredStatus);
+        std::string stored = read_file_prefix(cfg.histlog_dir + "/" + histlog_host_dir(r.host) + "/" +
+                                                  cfg.urls.test + "/" + histlog_time(x.last_alarm->start),
+                                              kMaxStoredStatus).value_or("");
         x.have_stored = !stored.empty() && parse_histlog(stored, x.stored);
         in.stored_text = std::move(stored);
     }
@@ -168,7 +165,7 @@ const char* kStateFile = ".miningrisk-pages.state";
 
 std::map<std::string, std::string> read_state(const std::string& path) {
     std::map<std::string, std::string> st;
-    std::istringstream in(read_text_file(path));
+    std::istringstream in(read_or_empty(path));
     std::string name, hash;
     while (in >> name >> hash) st[name] = hash;
     return st;
@@ -234,7 +231,7 @@ struct PageWriter {
     std::string last_error;
 
     bool write(const std::string& name, const std::string& content, bool durable) {
-        if (write_file_atomic(cfg.www_dir + "/" + name, content, &last_error, 0644, durable)) {
+        if (succeeded(write_file_atomic(cfg.www_dir + "/" + name, content, 0644, durable), last_error)) {
             ++result.pages_written;
             return true;
         }
@@ -269,7 +266,8 @@ std::set<std::string> write_host_pages(HostSet& hosts, const Templates& t, const
         // The page's date is the status's, so that an unchanged status gives an unchanged page.
         TemplateVars sp = page_specials(r.color, page_date(e.logtime), 60, r.host, cfg.urls.test);
         std::string content = page(t.header, body, t.footer, sp);
-        if (read_text_file(cfg.www_dir + "/" + name) == content) {
+        // Bounded by the new page: a longer file cannot be equal to it.
+        if (read_file(cfg.www_dir + "/" + name, content.size()).value_or("") == content) {
             ++out.result.unchanged;
             continue;
         }
@@ -324,10 +322,9 @@ bool generate_pages(const std::vector<BoardEntry>& board, const PagesConfig& cfg
     std::map<std::string, std::string> state;
     std::set<std::string> written = write_host_pages(hosts, t, cfg, out, state);
     bool ok = write_overview_pages(hosts.rows, t, cfg, out);
-    std::string state_err;
-    if (!write_file_atomic(cfg.www_dir + "/" + kStateFile, state_text(state), &state_err, 0644, false) && warn)
-        warn(state_err);
-    std::string css = read_text_file(cfg.templates_dir + "/miningrisk.css");
+    Status saved = write_file_atomic(cfg.www_dir + "/" + kStateFile, state_text(state), 0644, false);
+    if (!saved && warn) warn(saved.error().message);
+    std::string css = read_or_empty(cfg.templates_dir + "/miningrisk.css");
     if (!css.empty()) out.write("miningrisk.css", css, cfg.durable);
     if (!ok) {
         if (error) *error = out.last_error;

@@ -8,10 +8,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include "rules/rules.h"
+#include "util/file_io.h"
 #include "util/sha256.h"
 
 namespace mr {
@@ -178,8 +178,10 @@ ScanResult BinaryScanner::scan_process(const std::string& proc_root, int pid,
 // File: "# miningrisk binary scan cache v1 markers=ID" then one line per file:
 // "dev ino size mtime_ns sha256|- idx,idx|-".
 void BinaryScanner::load_cache(const std::string& file, const std::vector<BinaryMarker>& markers) {
-    std::ifstream in(file);
-    if (!in) return;
+    // A cache line is under 200 bytes: a file much larger than the cap allows is not ours.
+    Expected<std::string> text = read_file(file, kMaxCacheEntries * 256);
+    if (!text) return;
+    std::istringstream in(*text);
     std::string id = markers_id(markers), line;
     if (!std::getline(in, line) || line != "# miningrisk binary scan cache v1 markers=" + id) return;
     cache_markers_id_ = id;
@@ -209,21 +211,17 @@ void BinaryScanner::load_cache(const std::string& file, const std::vector<Binary
 }
 
 bool BinaryScanner::save_cache(const std::string& file, const std::vector<BinaryMarker>& markers) const {
-    std::string tmp = file + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        if (!out) return false;
-        out << "# miningrisk binary scan cache v1 markers=" << markers_id(markers) << "\n";
-        for (const auto& [k, r] : cache_) {
-            out << k.dev << ' ' << k.ino << ' ' << k.size << ' ' << k.mtime_ns << ' '
-                << (r.sha256.empty() ? "-" : r.sha256) << ' ';
-            if (r.markers.empty()) out << '-';
-            for (size_t i = 0; i < r.markers.size(); ++i) out << (i ? "," : "") << r.markers[i];
-            out << '\n';
-        }
-        if (!out.flush()) return false;
+    std::ostringstream out;
+    out << "# miningrisk binary scan cache v1 markers=" << markers_id(markers) << "\n";
+    for (const auto& [k, r] : cache_) {
+        out << k.dev << ' ' << k.ino << ' ' << k.size << ' ' << k.mtime_ns << ' '
+            << (r.sha256.empty() ? "-" : r.sha256) << ' ';
+        if (r.markers.empty()) out << '-';
+        for (size_t i = 0; i < r.markers.size(); ++i) out << (i ? "," : "") << r.markers[i];
+        out << '\n';
     }
-    return std::rename(tmp.c_str(), file.c_str()) == 0;
+    // A lost cache only costs a rescan: no fsync.
+    return bool(write_file_atomic(file, out.str(), 0644, false));
 }
 
 }  // namespace mr

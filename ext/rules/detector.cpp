@@ -59,10 +59,10 @@ bool Detector::load(const std::string& dir, std::string& error) {
 }
 
 bool Detector::load_ioc_file(const std::string& path, std::string& error) {
-    std::string text;
-    if (!read_text_file(path, text, error)) return false;
+    Expected<std::string> text = read_file(path);
+    if (!succeeded(text, error)) return false;
     IocList list;
-    if (!IocList::parse(text, path, list, error)) return false;
+    if (!IocList::parse(*text, path, list, error)) return false;
     auto fresh = std::make_shared<RuleSet>(*impl_->rules);
     fresh->feed = std::move(list);
     fresh->feed_loaded = true;

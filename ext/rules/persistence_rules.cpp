@@ -121,9 +121,9 @@ std::vector<Signal> check_persistence(const std::string& root, const RuleSet& ru
     for (const std::string& f : files) {
         struct stat st;
         if (stat(f.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-        std::string text, err;
-        if (!read_text_file(f, text, err, kMaxFileBytes)) continue;
-        check_persistence_text(text, f.substr(r.size()), rules, out);
+        Expected<std::string> text = read_file(f, kMaxFileBytes);
+        if (!text) continue;
+        check_persistence_text(*text, f.substr(r.size()), rules, out);
     }
     return out;
 }

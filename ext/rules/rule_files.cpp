@@ -114,8 +114,10 @@ bool load_rule_dir(const std::string& dir, RuleSet& out, std::string& error) {
     };
     RuleSet rs;
     for (const FileLoader& f : kFiles) {
-        std::string path = dir + "/" + f.name, text;
-        if (!read_text_file(path, text, error)) return false;
+        std::string path = dir + "/" + f.name;
+        Expected<std::string> read = read_file(path);
+        if (!succeeded(read, error)) return false;
+        const std::string& text = *read;
         RuleText rt = split_rule_text(text);
         if (f.load == load_iocs) {
             IocList list;

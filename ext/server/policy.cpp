@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 
 #include "util/expected.h"
+#include "util/file_io.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -362,17 +362,9 @@ bool Policy::load_file(const std::string& path, std::string& error) {
     }
     mtime_ns_ = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
     size_ = st.st_size;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = path + ":0: cannot read";
-        return false;
-    }
-    std::string text;
-    constexpr size_t kMaxPolicy = 16u << 20;
-    text.resize(std::min<size_t>(static_cast<size_t>(st.st_size), kMaxPolicy));
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<size_t>(in.gcount()));
-    return load_text(text, path, error);
+    Expected<std::string> text = read_file(path);
+    if (!succeeded(text, error)) return false;
+    return load_text(*text, path, error);
 }
 
 bool Policy::reload_if_changed(const std::string& path, bool& ok, std::string& error) {

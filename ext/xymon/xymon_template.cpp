@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/file_io.h"
 #include "util/html_escape.h"
 
 extern char** environ;
@@ -51,13 +52,12 @@ TemplateVars page_specials(const std::string& background_color, const std::strin
     return s;
 }
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return "";
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+namespace {
+
+// A template's &NAME "file:PATH" include; a missing file includes nothing (as in Xymon).
+std::string read_include(const std::string& path) { return read_file(path).value_or(""); }
+
+}  // namespace
 
 std::string expand_dollar_vars(const std::string& text, const TemplateVars& env) {
     std::string out;
@@ -153,7 +153,7 @@ std::string PreparedTemplate::fingerprint_text() const {
 std::string expand_template(const std::string& tpl, const TemplateVars& env,
                             const TemplateVars& specials,
                             std::string (*read_file)(const std::string& path)) {
-    if (!read_file) read_file = read_text_file;
+    if (!read_file) read_file = read_include;
     std::string out;
     out.reserve(tpl.size() + 1024);
     for (size_t i = 0; i < tpl.size(); ++i) {

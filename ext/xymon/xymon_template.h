@@ -51,7 +51,4 @@ private:
 // "$NAME" and "${NAME}" from env; unknown names expand to "".
 std::string expand_dollar_vars(const std::string& text, const TemplateVars& env);
 
-// Reads a whole file; "" on error.
-std::string read_text_file(const std::string& path);
-
 }  // namespace mr

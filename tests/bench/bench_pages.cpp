@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "util/atomic_file.h"
+#include "util/file_io.h"
 #include "xymon/board.h"
 #include "pages/pages_model.h"
 #include "pages/pages_run.h"
@@ -66,11 +66,11 @@ static void synthetic_history(const std::string& hist, const std::string& histlo
                               "red xmrig (pid 4316, user www-data) on 1.9 cores, pool 203.0.113.5:3333\n"
                               "<table><tr><td>4316</td><td>xmrig</td></tr></table>\nsuspectcores : 1.9"
                               "Status unchanged in 0.00 minutes\nMessage received from 127.0.0.1\n",
-                              nullptr, 0644, false);
+                              0644, false);
         } else {
             text = line(start, "green", -1);
         }
-        write_file_atomic(hist + "/" + host + ".miningrisk", text, nullptr, 0644, false);
+        write_file_atomic(hist + "/" + host + ".miningrisk", text, 0644, false);
     }
 }
 
@@ -94,8 +94,8 @@ int main(int argc, char** argv) {
     mkdir(www.c_str(), 0755);
     if (!root) {
         mkdir(tpl.c_str(), 0755);
-        write_file_atomic(tpl + "/miningrisk_header", read_text_file("/etc/xymon/web/stdnormal_header"), nullptr);
-        write_file_atomic(tpl + "/miningrisk_footer", read_text_file("/etc/xymon/web/stdnormal_footer"), nullptr);
+        write_file_atomic(tpl + "/miningrisk_header", read_file("/etc/xymon/web/stdnormal_header").value_or(""));
+        write_file_atomic(tpl + "/miningrisk_footer", read_file("/etc/xymon/web/stdnormal_footer").value_or(""));
     }
     std::string xml = synthetic_board(hosts);
     const std::time_t now = 1795740000;

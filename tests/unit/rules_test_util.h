@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
 #include "rules/detector.h"
 #include "model/model.h"
 #include "rules/rules.h"
@@ -41,25 +42,6 @@ inline mr::Detector shipped_detector() {
     if (!d.load(shipped_rules_dir(), err)) throw std::runtime_error(err);
     return d;
 }
-
-// A scratch directory /tmp/mr-PREFIX-XXXXXX, removed with everything in it at scope exit.
-struct TempDir {
-    std::string path;
-    explicit TempDir(const std::string& prefix) {
-        std::string tmpl = "/tmp/mr-" + prefix + "-XXXXXX";
-        if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp " + tmpl + " failed");
-        path = tmpl;
-    }
-    ~TempDir() { std::system(("rm -rf " + path).c_str()); }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    // Writes NAME (relative to the directory) and returns its full path.
-    std::string write(const std::string& name, const std::string& data) const {
-        std::string p = path + "/" + name;
-        std::ofstream(p, std::ios::binary) << data;
-        return p;
-    }
-};
 
 // A plain user process: /usr/bin/NAME run by a shell, idle.
 inline mr::ProcessInfo proc(int pid, const std::string& name, std::vector<std::string> argv = {}) {

@@ -23,6 +23,7 @@
 #include "collect/collector.h"
 #include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
+#include "util/file_io.h"
 
 using namespace mr;
 
@@ -46,9 +47,9 @@ void* spin(void*) {
 }
 
 uint64_t cpu_ticks_of(pid_t pid) {
-    std::string text;
     StatFields f;
-    if (!read_file_bounded("/proc/" + std::to_string(pid) + "/stat", text, 4096) || !parse_stat(text, f))
+    Expected<std::string> text = read_file_prefix("/proc/" + std::to_string(pid) + "/stat", 4096);
+    if (!text || !parse_stat(*text, f))
         return 0;
     return f.utime + f.stime;
 }

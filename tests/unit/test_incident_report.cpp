@@ -11,9 +11,9 @@ using namespace mr;
 namespace {
 
 EntryHintRules shipped_rules() {
-    std::string text, error;
-    REQUIRE(read_text_file(mr_test::shipped_rules_dir() + "/entry-hints.txt", text, error));
-    Expected<EntryHintRules> r = parse_entry_hints(text, "entry-hints.txt");
+    Expected<std::string> text = read_file(mr_test::shipped_rules_dir() + "/entry-hints.txt");
+    REQUIRE_MESSAGE(text, (text ? "" : text.error().message));
+    Expected<EntryHintRules> r = parse_entry_hints(*text, "entry-hints.txt");
     REQUIRE_MESSAGE(r, (r ? "" : r.error().message));
     return *r;
 }
