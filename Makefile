@@ -7,6 +7,7 @@ PREFIX   ?= /usr
 DESTDIR  ?=
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
+# CPPFLAGS and LDFLAGS come from the environment too (dpkg-buildflags: Debian's hardening flags).
 CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-unused-parameter -Iext $(shell pkg-config --cflags libxml-2.0)
 LDLIBS   += -lfmt $(shell pkg-config --libs libxml-2.0 libcurl) -lpthread
 
@@ -29,17 +30,42 @@ FUZZ_SRC   := $(sort $(wildcard tests/fuzz/*.cpp))
 PROGRAMS   := $(CLIENT_SRC:%.cpp=$(BUILD)/%) $(SERVER_SRC:%.cpp=$(BUILD)/%) \
               $(SIM_SRC:%.cpp=$(BUILD)/%) $(BENCH_SRC:%.cpp=$(BUILD)/%) $(FUZZ_SRC:%.cpp=$(BUILD)/%)
 
+# The four programs a user runs (what make install and the packages ship).
+SHIPPED    := $(CLIENT_SRC:%.cpp=$(BUILD)/%) $(SERVER_SRC:%.cpp=$(BUILD)/%)
+
+# The one version: ext/util/version.h (debian/changelog must agree; tests/lint/cli-man.sh).
+VERSION    := $(shell sed -n 's/.*kMiningriskVersion = "\(.*\)";.*/\1/p' ext/util/version.h)
+
+# Man pages: programs by help2man from their own --help/--version plus doc/man/NAME.h2m, so an
+# option cannot be missing; the file formats from doc/man/*.5 (see doc/man/README).
+MAN_DIR    := $(BUILD)/man
+MAN_PAGES  := $(MAN_DIR)/miningrisk-client.1 $(MAN_DIR)/xymond_miningrisk.8 $(MAN_DIR)/miningrisk-pages.8 \
+              $(MAN_DIR)/miningrisk-feed.8 $(patsubst doc/man/%,$(MAN_DIR)/%,$(wildcard doc/man/*.5))
+MAN_DATE   := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%d)
+
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.cpp))
 UNIT_OBJ   := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
 UNIT_BIN   := $(BUILD)/tests/unit/unit-tests
 
 .SECONDARY:
-.PHONY: all deps test unit e2e bench install uninstall demo clean
-all: $(LIB) $(PROGRAMS) $(UNIT_BIN)
+.PHONY: all programs man deps test unit e2e bench install uninstall demo deb clean
+all: $(LIB) $(PROGRAMS) $(UNIT_BIN) man
+programs: $(SHIPPED)
+man: $(MAN_PAGES)
+
+$(MAN_DIR)/%.1: $(BUILD)/client-tests/% doc/man/%.h2m
+	@mkdir -p $(dir $@)
+	help2man -N -s 1 -i doc/man/$*.h2m -o $@ $<
+$(MAN_DIR)/%.8: $(BUILD)/server-plugins/% doc/man/%.h2m
+	@mkdir -p $(dir $@)
+	help2man -N -s 8 -i doc/man/$*.h2m -o $@ $<
+$(MAN_DIR)/%.5: doc/man/%.5 ext/util/version.h
+	@mkdir -p $(dir $@)
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@DATE@/$(MAN_DATE)/' $< >$@
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(EXT_OBJ)
 	@mkdir -p $(dir $@)
@@ -71,14 +97,44 @@ bench: deps
 	BUILD=$(BUILD) bash tests/bench/run-bench.sh
 
 # Into Debian's Xymon layout; only drop-in files, never an edit to a stock file.
-install: all
+install: programs man
 	install -d $(DESTDIR)$(XYMON_CLIENT_EXT) $(DESTDIR)$(XYMON_ETC)/clientlaunch.d $(DESTDIR)$(MR_SHARE)
 	install -m 0755 $(CLIENT_SRC:%.cpp=$(BUILD)/%) $(DESTDIR)$(XYMON_CLIENT_EXT)/
 	install -m 0644 client-tests/clientlaunch.d/miningrisk.cfg $(DESTDIR)$(XYMON_ETC)/clientlaunch.d/
 	cp -r client-tests/share/. $(DESTDIR)$(MR_SHARE)/ 2>/dev/null || true
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 	if [ -d server-plugins/install ]; then sh server-plugins/install/install-server.sh "$(BUILD)" "$(DESTDIR)"; fi
 	if [ -z "$(DESTDIR)" ] && command -v setcap >/dev/null; then \
 	  setcap cap_sys_ptrace,cap_dac_read_search+ep $(XYMON_CLIENT_EXT)/miningrisk-client; fi
+
+# Removes what make install put in place, the admin's files (policy, feed list) and the state
+# included; before installing the packages over a make install.
+uninstall:
+	rm -f $(DESTDIR)$(XYMON_CLIENT_EXT)/miningrisk-client $(DESTDIR)$(XYMON_ETC)/clientlaunch.d/miningrisk.cfg
+	rm -f $(DESTDIR)$(XYMON_SERVER_EXT)/xymond_miningrisk $(DESTDIR)$(XYMON_SERVER_EXT)/miningrisk-pages \
+	      $(DESTDIR)$(XYMON_SERVER_EXT)/miningrisk-feed $(DESTDIR)$(XYMON_ETC)/tasks.d/miningrisk*.cfg \
+	      $(DESTDIR)$(XYMON_ETC)/xymonserver.d/miningrisk.cfg $(DESTDIR)$(XYMON_ETC)/graphs.d/miningrisk.cfg \
+	      $(DESTDIR)$(XYMON_ETC)/miningrisk.cfg $(DESTDIR)$(XYMON_ETC)/miningrisk-feed.cfg \
+	      $(DESTDIR)$(XYMON_ETC)/miningrisk-pools.cfg $(DESTDIR)$(XYMON_ETC)/web/miningrisk*
+	rm -f $(foreach m,$(MAN_PAGES),$(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+	rm -rf $(DESTDIR)$(MR_SHARE) $(DESTDIR)$(XYMON_WWW)/miningrisk
+	find $(DESTDIR)/var/lib/xymon/miningrisk -mindepth 1 -maxdepth 1 ! -name evidence -exec rm -rf {} + 2>/dev/null || true
+	rmdir $(DESTDIR)/var/lib/xymon/miningrisk 2>/dev/null || true
+
+# The Debian packages (debian/): a source package and miningrisk-client, miningrisk-server, built
+# from a copy of the tree in DEB_OUT (never inside the repository), then checked by lintian.
+DEB_OUT ?= /tmp/miningrisk-deb
+DEB_SRC := $(DEB_OUT)/miningrisk-$(VERSION)
+deb: deps
+	rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t $(DEB_SRC); \
+	else tar -c --exclude='./build*' --exclude=./tests/artifacts --exclude=./.git . | tar -x -C $(DEB_SRC); fi
+	rm -f $(DEB_OUT)/miningrisk*_*
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc >$(DEB_OUT)/build.log 2>&1 || \
+	  { tail -40 $(DEB_OUT)/build.log; exit 1; }
+	lintian --fail-on error,warning $(DEB_OUT)/miningrisk_*.changes
+	@ls $(DEB_OUT)/*.deb
 
 demo: deps
 	$(MAKE) all

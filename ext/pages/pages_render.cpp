@@ -1,4 +1,5 @@
 #include "pages/pages_render.h"
+#include "pages/tile_headline.h"
 
 #include <cctype>
 
@@ -128,7 +129,7 @@ std::string render_wall_body(const std::vector<HostRow>& rows, const FleetSummar
         ++shown;
         HtmlNode tile = tiles.add("div").cls("tile tile-" + r.color).attr("data-host", r.host).attr("data-color", r.color);
         tile.add("div", r.host).cls("tile-host");
-        tile.add("div", r.headline).cls("tile-head");
+        tile.add("div", tile_headline(r.headline)).cls("tile-head").attr("title", r.headline);
         tile.add("div", upper(r.color) + " for " + format_duration(static_cast<long>(now - r.since)))
             .cls("tile-since");
         HtmlNode next = tile.add("div").cls("tile-next");
