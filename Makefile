@@ -36,11 +36,11 @@ SHIPPED    := $(CLIENT_SRC:%.cpp=$(BUILD)/%) $(SERVER_SRC:%.cpp=$(BUILD)/%)
 # The one version: ext/util/version.h (debian/changelog must agree; tests/lint/cli-man.sh).
 VERSION    := $(shell sed -n 's/.*kMiningriskVersion = "\(.*\)";.*/\1/p' ext/util/version.h)
 
-# Man pages: programs by help2man from their own --help/--version plus doc/man/NAME.h2m, so an
-# option cannot be missing; the file formats from doc/man/*.5 (see doc/man/README).
+# Man pages: programs by help2man from their own --help/--version plus {client-tests,server-plugins}/man/NAME.h2m, so an
+# option cannot be missing; the file formats from */man/*.5 (see server-plugins/man/README).
 MAN_DIR    := $(BUILD)/man
 MAN_PAGES  := $(MAN_DIR)/miningrisk-client.1 $(MAN_DIR)/xymond_miningrisk.8 $(MAN_DIR)/miningrisk-pages.8 \
-              $(MAN_DIR)/miningrisk-feed.8 $(patsubst doc/man/%,$(MAN_DIR)/%,$(wildcard doc/man/*.5))
+              $(MAN_DIR)/miningrisk-feed.8 $(patsubst %,$(MAN_DIR)/%,$(notdir $(wildcard client-tests/man/*.5 server-plugins/man/*.5)))
 MAN_DATE   := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%d)
 
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.cpp))
@@ -53,13 +53,16 @@ all: $(LIB) $(PROGRAMS) $(UNIT_BIN) man
 programs: $(SHIPPED)
 man: $(MAN_PAGES)
 
-$(MAN_DIR)/%.1: $(BUILD)/client-tests/% doc/man/%.h2m
+$(MAN_DIR)/%.1: $(BUILD)/client-tests/% client-tests/man/%.h2m
 	@mkdir -p $(dir $@)
-	help2man -N -s 1 -i doc/man/$*.h2m -o $@ $<
-$(MAN_DIR)/%.8: $(BUILD)/server-plugins/% doc/man/%.h2m
+	help2man -N -s 1 -i client-tests/man/$*.h2m -o $@ $<
+$(MAN_DIR)/%.8: $(BUILD)/server-plugins/% server-plugins/man/%.h2m
 	@mkdir -p $(dir $@)
-	help2man -N -s 8 -i doc/man/$*.h2m -o $@ $<
-$(MAN_DIR)/%.5: doc/man/%.5 ext/util/version.h
+	help2man -N -s 8 -i server-plugins/man/$*.h2m -o $@ $<
+$(MAN_DIR)/%.5: client-tests/man/%.5 ext/util/version.h
+	@mkdir -p $(dir $@)
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@DATE@/$(MAN_DATE)/' $< >$@
+$(MAN_DIR)/%.5: server-plugins/man/%.5 ext/util/version.h
 	@mkdir -p $(dir $@)
 	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@DATE@/$(MAN_DATE)/' $< >$@
 
@@ -131,7 +134,7 @@ deb: deps
 	  git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t $(DEB_SRC); \
 	else tar -c --exclude='./build*' --exclude=./tests/artifacts --exclude=./.git . | tar -x -C $(DEB_SRC); fi
 	rm -f $(DEB_OUT)/miningrisk*_*
-	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc >$(DEB_OUT)/build.log 2>&1 || \
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="parallel=2 noddebs $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc >$(DEB_OUT)/build.log 2>&1 || \
 	  { tail -40 $(DEB_OUT)/build.log; exit 1; }
 	lintian --fail-on error,warning $(DEB_OUT)/miningrisk_*.changes
 	@ls $(DEB_OUT)/*.deb

@@ -124,16 +124,16 @@ check_not_contains "a client asking before any list exists logs no rejection" "$
 check_contains "it says plainly that the server has not published one yet" "$log" "has not published one yet"
 check "in one line" [ "$(grep -c 'pool list' <<<"$log")" -eq 1 ]
 check "and scans with its shipped lists (ioc= the shipped version)" grep -q 'ioc=[^ ]' "$W/scan.txt"
-out=$(su -s /bin/sh xymon -c "$FEED export --format nftables --output $W/shipped.nft" 2>&1); rc=$?
-check "miningrisk-feed export works when no update ever ran (shipped lists)" [ $rc -eq 0 ]
-check "nft -c -f accepts that nftables export" nft -c -f "$W/shipped.nft"
-check_contains "the export blocks a shipped pool range" "$(cat "$W/shipped.nft")" "elements = {"
+out=$(su -s /bin/sh xymon -c "$FEED export --format nftables --output $W/tmp/shipped.nft" 2>&1); rc=$?
+check "miningrisk-feed export works when no update ever ran (shipped lists)${out:+ ($out)}" [ $rc -eq 0 ]
+check "nft -c -f accepts that nftables export" nft -c -f "$W/tmp/shipped.nft"
+check_contains "the export blocks a shipped pool range" "$(cat "$W/tmp/shipped.nft")" "elements = {"
 # When Xymon starts, the updater task builds the list at once (no hour of uptime needed).
 /etc/init.d/xymon restart >/dev/null 2>&1
 check "Xymon's start rebuilds the merged list within seconds" wait_until 30 test -s "$POOLS"
 xymon_up
-su -s /bin/sh xymon -c "$FEED export --format nftables --output $W/merged.nft" 2>/dev/null
-check "nft -c -f accepts the export of the merged list" nft -c -f "$W/merged.nft"
+su -s /bin/sh xymon -c "$FEED export --format nftables --output $W/tmp/merged.nft" 2>/dev/null
+check "nft -c -f accepts the export of the merged list" nft -c -f "$W/tmp/merged.nft"
 
 # --- conffiles and upgrade -----------------------------------------------------------------------
 conf_server=$(dpkg-query -W -f='${Conffiles}\n' miningrisk-server)
