@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
+
 namespace mr_test {
 
 struct FakeThread {
@@ -42,22 +44,19 @@ struct FakeProc {
 
 class ProcFixture {
 public:
-    ProcFixture() {
-        char tmpl[] = "/tmp/mr-procfix-XXXXXX";
-        const char* d = mkdtemp(tmpl);
-        root = d ? d : "/tmp/mr-procfix-failed";
+    ProcFixture() : dir_("procfix"), root(dir_.path) {
         write("uptime", "1000.00 1900.00\n");
         write("stat", "cpu  1000 0 500 8000 100 0 0 0 0 0\ncpu0 500 0 250 4000 50 0 0 0 0 0\n"
                       "cpu1 500 0 250 4000 50 0 0 0 0 0\nintr 0\n");
         write("sys/vm/nr_hugepages", "0\n");
     }
-    ~ProcFixture() {
-        std::error_code ec;
-        std::filesystem::remove_all(root, ec);
-    }
     ProcFixture(const ProcFixture&) = delete;
     ProcFixture& operator=(const ProcFixture&) = delete;
 
+private:
+    mr_test::TempDir dir_;  // first: root names it, and it outlives every use of root
+
+public:
     std::string root;
 
     std::string path(const std::string& rel) const { return root + "/" + rel; }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "feed/feed_config.h"
+#include "temp_dir.h"
 
 using namespace mr;
 
@@ -128,9 +129,8 @@ TEST_CASE("feed: config CAFILE/PROXY errors name the file and line and leave the
 }
 
 TEST_CASE("feed: loading a config checks that CAFILE is a readable PEM bundle") {
-    char dir_template[] = "/tmp/mr-feedcfg-XXXXXX";
-    REQUIRE(mkdtemp(dir_template) != nullptr);
-    std::string dir = dir_template;
+    mr_test::TempDir tmp("feedcfg");
+    const std::string& dir = tmp.path;
     auto write = [](const std::string& path, const std::string& text) {
         FILE* f = std::fopen(path.c_str(), "w");
         REQUIRE(f != nullptr);
@@ -157,7 +157,4 @@ TEST_CASE("feed: loading a config checks that CAFILE is a readable PEM bundle") 
     CHECK_FALSE(load_feed_config(dir + "/key.cfg", c, err));
     CHECK(err == dir + "/key.cfg:1: CAFILE " + dir + "/key.pem: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
     CHECK(c.output == "/keep/me");
-
-    for (const char* f : {"ca.pem", "key.pem", "good.cfg", "missing.cfg", "key.cfg"}) std::remove((dir + "/" + f).c_str());
-    rmdir(dir.c_str());
 }

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "feed/feed_resolve.h"
+#include "temp_dir.h"
 
 using namespace mr;
 
@@ -19,12 +20,10 @@ TEST_CASE("feed: the system resolver answers for localhost within its timeout") 
 }
 
 TEST_CASE("feed: resolved addresses keep their age and expire") {
-    char tmpl[] = "/tmp/mr-feed-hosts-XXXXXX";
-    int fd = mkstemp(tmpl);
-    close(fd);
-    std::ofstream(tmpl) << "# test data, never the network\n203.0.113.10 pool.example.test\n"
-                           "2001:db8::10 pool.example.test xmr.example.test\n";
-    Resolver r = hosts_file_resolver(tmpl);
+    mr_test::TempDir tmp("feed-hosts");
+    std::string hosts = tmp.write("hosts", "# test data, never the network\n203.0.113.10 pool.example.test\n"
+                                           "2001:db8::10 pool.example.test xmr.example.test\n");
+    Resolver r = hosts_file_resolver(hosts);
     ResolveState st;
     ResolveSummary s1 = update_resolved(st, {"pool.example.test", "gone.example.test"}, r, 1.0, 1000, 3600);
     CHECK(s1.resolved == 1);
@@ -43,12 +42,10 @@ TEST_CASE("feed: resolved addresses keep their age and expire") {
     CHECK(st.items[0].first_seen == 2000);
     CHECK(st.items[0].last_seen == 6000);
 
-    std::string path = std::string(tmpl) + ".state", err;
+    std::string path = hosts + ".state", err;
     REQUIRE(save_resolve_state(path, st, err));
     ResolveState back;
     REQUIRE(load_resolve_state(path, back, err));
     CHECK(back.items.size() == 1);
     CHECK(resolved_entries(back)[0].text == "2001:db8::10");
-    unlink(path.c_str());
-    unlink(tmpl);
 }

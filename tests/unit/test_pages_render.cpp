@@ -12,6 +12,7 @@
 #include "pages/pages_render.h"
 #include "pages/pages_run.h"
 #include "xymon/paging_rule.h"
+#include "temp_dir.h"
 
 using namespace mr;
 
@@ -76,9 +77,8 @@ TEST_CASE("pages_render: host page links to Xymon's status, history and graph") 
 }
 
 TEST_CASE("pages_render: generate_pages writes every page and removes stale ones") {
-    char tmpl[] = "/tmp/mr-pages-test.XXXXXX";
-    REQUIRE(mkdtemp(tmpl));
-    std::string dir = tmpl;
+    mr_test::TempDir tmp("pages-test");
+    std::string dir = tmp.path;
     std::string tpl = dir + "/tpl", www = dir + "/www";
     mkdir(tpl.c_str(), 0755);
     mkdir(www.c_str(), 0755);
@@ -111,7 +111,6 @@ TEST_CASE("pages_render: generate_pages writes every page and removes stale ones
     cfg.host_filter = "([";
     CHECK_FALSE(generate_pages(b, cfg, res, &err));
     CHECK(err.find("bad host filter") != std::string::npos);
-    std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("pages_render: a host gone green keeps its last evidence, escaped, and links each alarm") {
@@ -159,9 +158,8 @@ TEST_CASE("pages_render: a red tile says who is paged") {
 }
 
 TEST_CASE("pages_render: generate_pages reads Xymon's history and stored statuses, and skips unchanged pages") {
-    char tmpl[] = "/tmp/mr-pages-test.XXXXXX";
-    REQUIRE(mkdtemp(tmpl));
-    std::string dir = tmpl, tpl = dir + "/tpl", www = dir + "/www", hist = dir + "/hist", logs = dir + "/histlogs";
+    mr_test::TempDir tmp("pages-test");
+    std::string dir = tmp.path, tpl = dir + "/tpl", www = dir + "/www", hist = dir + "/hist", logs = dir + "/histlogs";
     for (const auto& d : {tpl, www, hist, logs, logs + "/web_1", logs + "/web_1/miningrisk"}) mkdir(d.c_str(), 0755);
     REQUIRE(write_file_atomic(tpl + "/miningrisk_header", "<html><body class=\"&XYMWEBBACKGROUND\">"));
     REQUIRE(write_file_atomic(tpl + "/miningrisk_footer", "</body></html>"));
@@ -204,5 +202,4 @@ TEST_CASE("pages_render: generate_pages reads Xymon's history and stored statuse
     unlink((www + "/host-web.1.html").c_str());
     REQUIRE(generate_pages({e}, cfg, res, &err));
     CHECK(access((www + "/host-web.1.html").c_str(), F_OK) == 0);
-    std::system(("rm -rf " + dir).c_str());
 }

@@ -14,6 +14,7 @@
 #include "rules_test_util.h"
 #include "server/server_worker.h"
 #include "server/status_text.h"
+#include "temp_dir.h"
 
 using namespace mr;
 
@@ -21,18 +22,11 @@ namespace {
 
 constexpr std::time_t kNow = 1795730365;  // 2026-11-26
 
-// A policy file in /tmp that lives as long as the test.
+// A policy file that lives as long as the test.
 struct TempPolicy {
+    mr_test::TempDir dir{"worker-test"};
     std::string path;
-    explicit TempPolicy(const std::string& text) {
-        char tmpl[] = "/tmp/mr-worker-test-XXXXXX";
-        int fd = mkstemp(tmpl);
-        REQUIRE(fd >= 0);
-        close(fd);
-        path = tmpl;
-        std::ofstream(path) << text;
-    }
-    ~TempPolicy() { unlink(path.c_str()); }
+    explicit TempPolicy(const std::string& text) : path(dir.write("miningrisk.cfg", text)) {}
 };
 
 ServerWorker make_worker(const TempPolicy& policy) {
@@ -297,11 +291,8 @@ TEST_CASE("server worker: only the marker at the end of line 1 means agentless")
 
 TEST_CASE("server worker: a client scanning with an outdated IOC list is a named yellow") {
     TempPolicy policy("DEFAULT\n");
-    char tmpl[] = "/tmp/mr-pools-XXXXXX";
-    int fd = mkstemp(tmpl);
-    REQUIRE(fd >= 0);
-    close(fd);
-    std::string pools = tmpl;
+    mr_test::TempDir tmp("pools");
+    std::string pools = tmp / "pools.txt";
     std::ofstream(pools) << "# version: 20261126T2300Z-new\n198.51.100.77:4444\n";
     WorkerOptions opt;
     opt.policy_path = policy.path;
@@ -338,5 +329,4 @@ TEST_CASE("server worker: a client scanning with an outdated IOC list is a named
         w.init();
         CHECK(color_word(handle_one(w, client_channel("h1", with_ioc("2025.01.1"), "miningrisk"))) == "green");
     }
-    unlink(pools.c_str());
 }

@@ -29,6 +29,7 @@
 #include "collect/proc_reader.h"
 #include "collect/sock_diag.h"
 #include "collect/socket_table.h"
+#include "temp_dir.h"
 
 using namespace mr;
 
@@ -346,9 +347,8 @@ TEST_CASE("collector: fd cache text round trip; corrupt files are no cache") {
     CHECK_FALSE(back.is_ownerless(7));
 
     // The streaming writer writes what serialize_fd_cache does.
-    char dir[] = "/tmp/mr-fdcache-XXXXXX";
-    REQUIRE(::mkdtemp(dir));
-    std::string path = std::string(dir) + "/cache";
+    mr_test::TempDir dir("fdcache");
+    std::string path = dir / "cache";
     {
         FdCacheWriter w(path, "b-1", 1234.5);
         w.add(3, 222, 3, {});
@@ -361,8 +361,6 @@ TEST_CASE("collector: fd cache text round trip; corrupt files are no cache") {
     FdCache loaded;
     REQUIRE(load_fd_cache(path, loaded));
     CHECK(serialize_fd_cache(loaded) == text);
-    ::unlink(path.c_str());
-    ::rmdir(dir);
 
     for (std::string bad : {std::string(), text.substr(0, text.size() - 4), text + "p 1 2 3\n",
                             std::string("miningrisk-fd-cache 1\nboot x\nfull 1\np 1 2\nend\n"),
@@ -402,10 +400,9 @@ TEST_CASE("collector: reused fds still attribute a socket opened in place of ano
         _exit(0);
     }
     ::close(cmd[0]);
-    char dir[] = "/tmp/mr-fdreuse-XXXXXX";
-    REQUIRE(::mkdtemp(dir));
+    mr_test::TempDir dir("fdreuse");
     CollectOptions o;
-    o.state_file = std::string(dir) + "/state";
+    o.state_file = dir / "state";
     o.sample_seconds = 0.1;
     o.read_threads = false;
     o.sweep_hidden_pids = false;
@@ -422,8 +419,6 @@ TEST_CASE("collector: reused fds still attribute a socket opened in place of ano
         if (k.state == SockState::listen && k.pids == std::vector<int>{child}) found = true;
     ::close(cmd[1]);
     ::waitpid(child, nullptr, 0);
-    for (const char* f : {"/state", "/state.fds"}) ::unlink((std::string(dir) + f).c_str());
-    ::rmdir(dir);
     CHECK(cache_on);
     CHECK(found);
 }

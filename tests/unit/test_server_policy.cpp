@@ -6,6 +6,7 @@
 #include <string>
 
 #include "server/policy.h"
+#include "temp_dir.h"
 
 using namespace mr;
 
@@ -182,11 +183,8 @@ TEST_CASE("policy: errors name file and line, and the previous policy stays") {
 }
 
 TEST_CASE("policy: reload when the file changes, keep the old policy when it breaks") {
-    char tmpl[] = "/tmp/policy-test-XXXXXX";
-    int fd = mkstemp(tmpl);
-    REQUIRE(fd >= 0);
-    close(fd);
-    std::string path = tmpl;
+    mr_test::TempDir tmp("policy-test");
+    std::string path = tmp / "miningrisk.cfg";
     { std::ofstream(path) << "HOST=a\n EXPECTED REASON=lab\n"; }
     Policy p;
     std::string err;

@@ -119,11 +119,8 @@ TEST_CASE("rules: a missing rule file fails the load and keeps the previous set"
 TEST_CASE("rules: a feed IOC file adds pools, sets the version and is all-or-nothing") {
     mr::Detector d = mr_test::shipped_detector();
     CHECK(d.ioc_version() == "2025.01.1");
-    char tmpl[] = "/tmp/mr-feed-XXXXXX";
-    int fd = mkstemp(tmpl);
-    REQUIRE(fd >= 0);
-    close(fd);
-    std::string path = tmpl;
+    mr_test::TempDir tmp("feed");
+    std::string path = tmp / "pools.txt";
     std::ofstream(path) << "# version: feed-42\nevilpool.example  # test feed\n192.0.2.0/24\n";
     std::string err;
     REQUIRE_MESSAGE(d.load_ioc_file(path, err), err);
@@ -142,5 +139,4 @@ TEST_CASE("rules: a feed IOC file adds pools, sets the version and is all-or-not
     // Reloading the rule directory keeps the feed in force.
     REQUIRE(d.load(mr_test::shipped_rules_dir(), err));
     CHECK(d.ioc_version() == "feed-42");
-    std::remove(path.c_str());
 }

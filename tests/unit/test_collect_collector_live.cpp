@@ -24,6 +24,7 @@
 #include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
 #include "util/file_io.h"
+#include "temp_dir.h"
 
 using namespace mr;
 
@@ -70,10 +71,6 @@ CollectOptions live_options() {
     CollectOptions o;
     o.sweep_hidden_pids = false;
     return o;
-}
-
-std::string temp_state(const char* tag) {
-    return "/tmp/mr-collector-live-" + std::string(tag) + "-" + std::to_string(::getpid());
 }
 
 }  // namespace
@@ -145,8 +142,8 @@ TEST_CASE("collector: live two-thread burner shows its busiest thread near one c
         for (;;) ::pause();
     }
     ::usleep(300 * 1000);
-    const std::string state = temp_state("threads");
-    ::unlink(state.c_str());
+    mr_test::TempDir tmp("collector-live");
+    const std::string state = tmp / "state";
     CollectOptions o = live_options();
     o.read_sockets = false;
     o.sample_seconds = 1.0;
@@ -156,7 +153,6 @@ TEST_CASE("collector: live two-thread burner shows its busiest thread near one c
     CHECK(first.first_sample);
     ::usleep(1000 * 1000);
     Snapshot s = collect(o);       // the state of the first run is the baseline
-    ::unlink(state.c_str());
     CHECK_FALSE(s.first_sample);
     CHECK(s.interval_seconds > 0.9);
     for (const Snapshot* snap : {&first, &s}) {
