@@ -363,6 +363,242 @@ void attribute_new_sockets(Scanner& sc, Snapshot& snap, const std::vector<int>& 
     map_socket_owners(snap.procs, snap.sockets);
 }
 
+// ---- The phases of collect() ----
+
+// 1. What this cycle's CPU is measured against.
+struct Baseline {
+    std::string boot;        // boot id: a reboot invalidates every counter
+    CpuState cpu;            // last cycle's counters, or a reading taken just now
+    CpuTotals host_before;
+    bool have = false;
+    double interval = 0;
+    double now_uptime = 0;
+};
+
+// Last cycle's state when it is from this boot and old enough, else a light reading now and a
+// sleep of opt.sample_seconds, else none (the first sample of a client run without one).
+Baseline take_baseline(Scanner& sc, const CollectOptions& opt, Snapshot& snap) {
+    Baseline b;
+    b.boot = sc.boot_id();
+    b.now_uptime = sc.uptime();
+    if (!opt.state_file.empty() && load_cpu_state(opt.state_file, b.cpu) && b.cpu.boot_id == b.boot &&
+        b.now_uptime - b.cpu.uptime >= kMinStateSpan) {
+        b.have = true;
+        b.interval = b.now_uptime - b.cpu.uptime;
+        b.host_before.total = b.cpu.host_total_ticks;
+        b.host_before.busy = b.cpu.host_busy_ticks;
+    } else if (opt.sample_seconds > 0) {
+        b.cpu = CpuState{};
+        std::string text;
+        if (read_file_at(sc.root.get(), "stat", text, 1u << 20)) parse_proc_stat(text, b.host_before);
+        b.cpu.uptime = b.now_uptime;
+        std::vector<ThreadReading> scratch;
+        double t0 = monotonic_seconds();
+        sc.baseline(b.cpu, scratch);
+        sleep_seconds(opt.sample_seconds);
+        b.interval = monotonic_seconds() - t0;
+        b.now_uptime = std::max(sc.uptime(), b.cpu.uptime + b.interval);
+        b.have = true;
+        snap.first_sample = true;
+    } else {
+        b.cpu = CpuState{};
+        snap.first_sample = true;
+    }
+    snap.interval_seconds = b.interval;
+    return b;
+}
+
+// 2. Host facts, and the host's busy cores over the interval.
+CpuTotals read_host(const CollectOptions& opt, const Baseline& b, Snapshot& snap) {
+    CpuTotals host_now;
+    bool have_host = read_host_facts(opt, snap.host, host_now);
+    if (b.have && have_host && b.host_before.total > 0)
+        snap.host.host_busy_cores = host_busy_cores(b.host_before, host_now, snap.host.cores);
+    return host_now;
+}
+
+// The fd cache (the real /proc only): counts from st_size of /proc/PID/fd (6.2+) or by listing.
+// Returns the cache's path ("" when it is off).
+std::string open_fd_cache(Scanner& sc, const CollectOptions& opt, const Baseline& b) {
+    const std::string path = opt.state_file.empty() ? "" : opt.state_file + ".fds";
+    if (opt.reuse_fd_scan && opt.read_sockets && !path.empty() && opt.proc_root == "/proc") {
+        struct stat st;
+        sc.fd_sizes = opt.fd_count_from_size && ::fstatat(sc.root.get(), "self/fd", &st, 0) == 0 && st.st_size > 0;
+        sc.fd_cache_on = true;
+        if (!(load_fd_cache(path, sc.old_fds) && sc.old_fds.boot_id == b.boot &&
+              b.now_uptime - sc.old_fds.full_uptime <= kFdCacheMaxAge))
+            sc.old_fds = FdCache{};
+    }
+    return path;
+}
+
+// What the process pass leaves for the later phases.
+struct ProcessPass {
+    std::vector<int> pids;                   // as listed (for the hidden-pid sweep)
+    std::vector<uint64_t> fd_counts;         // per snap.procs entry; kNoCount when unknown
+    std::vector<size_t> reused_fds;          // procs whose socket inodes came from the cache
+    std::vector<size_t> need_thread_sample;  // procs whose old threads had no baseline
+    ScanCounts counts;
+    CpuState next;                           // the next cycle's baseline
+};
+
+// One process's and its threads' CPU; both are recorded in `next` for the next cycle. Returns
+// true when some of its threads are older than the baseline without an entry (3b samples them).
+bool measure_cpu(Scanner& sc, int dirfd, const CollectOptions& opt, const Baseline& b, ProcessInfo& p,
+                 CpuState& next, std::vector<ThreadReading>& threads) {
+    const CpuBaseline cb{b.have ? &b.cpu : nullptr, b.interval, b.now_uptime, sc.hz};
+    const ProcessCpu pc = process_cpu(cb, p.pid, p.start_ticks, p.cpu_ticks);
+    p.cores = pc.cores;
+    next.add_proc(p.pid, p.start_ticks, p.cpu_ticks);
+    bool missing_old = false;
+    // Without a baseline the threads are read too, so the next cycle has theirs.
+    bool want_threads = opt.read_threads && p.num_threads > 1 && (!b.have || pc.used_cpu);
+    if (want_threads) {
+        sc.read_threads(dirfd, threads);
+        p.threads.reserve(threads.size());
+        for (ThreadReading& t : threads) {
+            next.add_thread(t.tid, t.start_ticks, t.cpu_ticks);
+            ThreadInfo ti;
+            ti.tid = t.tid;
+            ti.cpu_ticks = t.cpu_ticks;
+            ti.comm = std::move(t.comm);
+            const ThreadCpu tc = thread_cpu(cb, pc.prev, t.tid, t.start_ticks, t.cpu_ticks);
+            ti.cores = tc.cores;
+            missing_old = missing_old || tc.needs_sample;
+            p.max_thread_cores = std::max(p.max_thread_cores, ti.cores);
+            p.threads.push_back(std::move(ti));
+        }
+    } else if (pc.prev && pc.prev->thread_count > 0 && !pc.used_cpu) {
+        // Idle since the baseline: its threads' counters are still a valid baseline.
+        for (uint32_t i = 0; i < pc.prev->thread_count; ++i) {
+            const CpuThreadEntry& t = b.cpu.threads[pc.prev->first_thread + i];
+            next.add_thread(t.tid, t.start_ticks, t.cpu_ticks);
+        }
+    }
+    if (p.num_threads <= 1) p.max_thread_cores = p.cores;
+    return missing_old;
+}
+
+// 3. Every process: its facts, fds and CPU.
+ProcessPass read_processes(Scanner& sc, const CollectOptions& opt, const Baseline& b, Snapshot& snap) {
+    ProcessPass pass;
+    pass.pids.reserve(4096);
+    list_numeric_at(sc.root.get(), ".", pass.pids);
+    std::sort(pass.pids.begin(), pass.pids.end());
+    snap.procs.reserve(pass.pids.size());
+    UserNames users;
+    pass.next.procs.reserve(pass.pids.size());
+    std::vector<ThreadReading> threads;
+    char rel[32];
+    for (int pid : pass.pids) {
+        if (pid <= 0) continue;
+        snprintf(rel, sizeof rel, "%d", pid);
+        Fd dir = open_dir_at(sc.root.get(), rel);
+        if (!dir.ok()) continue;  // exited since the listing
+        ProcessInfo p;
+        uint64_t fd_count = kNoCount;
+        bool reused = false;
+        if (!read_process(sc, pid, dir.get(), p, users, pass.counts, fd_count, reused)) continue;
+        if (reused) pass.reused_fds.push_back(snap.procs.size());
+        pass.fd_counts.push_back(fd_count);
+        snap.thread_count += p.num_threads > 0 ? p.num_threads : 1;
+        if (measure_cpu(sc, dir.get(), opt, b, p, pass.next, threads))
+            pass.need_thread_sample.push_back(snap.procs.size());
+        snap.procs.push_back(std::move(p));
+    }
+    pass.next.finish();
+    return pass;
+}
+
+// 3b. Busy processes whose older threads had no baseline: a short sample of just those.
+void sample_unmeasured_threads(Scanner& sc, const CollectOptions& opt, const std::vector<size_t>& which,
+                               Snapshot& snap) {
+    if (which.empty() || snap.first_sample || opt.sample_seconds <= 0) return;
+    std::vector<std::vector<ThreadReading>> first(which.size());
+    std::vector<ThreadReading> threads;
+    char rel[32];
+    double t0 = monotonic_seconds();
+    for (size_t k = 0; k < which.size(); ++k) {
+        snprintf(rel, sizeof rel, "%d", snap.procs[which[k]].pid);
+        Fd dir = open_dir_at(sc.root.get(), rel);
+        if (dir.ok()) sc.read_threads(dir.get(), first[k]);
+    }
+    sleep_seconds(opt.sample_seconds);
+    double span = monotonic_seconds() - t0;
+    for (size_t k = 0; k < which.size(); ++k) {
+        ProcessInfo& p = snap.procs[which[k]];
+        snprintf(rel, sizeof rel, "%d", p.pid);
+        Fd dir = open_dir_at(sc.root.get(), rel);
+        if (!dir.ok()) continue;
+        sc.read_threads(dir.get(), threads);
+        for (ThreadInfo& ti : p.threads) {
+            for (const ThreadReading& a : first[k]) {
+                if (a.tid != ti.tid) continue;
+                for (const ThreadReading& t : threads)
+                    if (t.tid == a.tid && t.start_ticks == a.start_ticks)
+                        ti.cores = cores_used(ticks_since(t.cpu_ticks, a.cpu_ticks), sc.hz, span);
+            }
+            p.max_thread_cores = std::max(p.max_thread_cores, ti.cores);
+        }
+    }
+}
+
+// The next cycle's CPU baseline. A failed save costs only the next cycle's delta (it samples
+// instead); nothing to report.
+void save_baseline(const CollectOptions& opt, const Baseline& b, const CpuTotals& host_now, CpuState& next) {
+    if (opt.state_file.empty()) return;
+    next.boot_id = b.boot;
+    next.uptime = b.now_uptime;
+    next.host_total_ticks = host_now.total;
+    next.host_busy_ticks = host_now.busy;
+    std::string err;
+    save_cpu_state(opt.state_file, next, err);
+}
+
+// 4. Sockets of every network namespace, mapped to their processes; the fd cache for the next
+// cycle.
+void read_sockets(Scanner& sc, const CollectOptions& opt, const Baseline& b, const std::string& fd_cache_path,
+                  ProcessPass& pass, Snapshot& snap) {
+    if (!opt.read_sockets) return;
+    // Our own namespace through sock_diag netlink (the real /proc only: a fixture tree's
+    // namespaces are not ours).
+    uint64_t own_netns = 0;
+    std::string link;
+    if (opt.use_sock_diag && opt.proc_root == "/proc" && readlink_at(AT_FDCWD, "/proc/self/ns/net", link))
+        own_netns = parse_ns_link(link);
+    read_all_sockets(opt.proc_root, snap.procs, snap.sockets, own_netns);
+    map_socket_owners(snap.procs, snap.sockets);
+    if (!pass.reused_fds.empty())
+        attribute_new_sockets(sc, snap, pass.pids, pass.fd_counts, pass.reused_fds, pass.counts);
+    if (!sc.fd_cache_on) return;
+    // Everything was read now unless some entries were reused: those date from the old scan.
+    double full = pass.reused_fds.empty() ? b.now_uptime : sc.old_fds.full_uptime;
+    sc.old_fds = FdCache{};   // not needed any more: keep the peak low
+    FdCacheWriter w(fd_cache_path, b.boot, full);
+    for (size_t i = 0; i < snap.procs.size(); ++i)
+        if (pass.fd_counts[i] != kNoCount && snap.procs[i].fds_readable)
+            w.add(snap.procs[i].pid, snap.procs[i].start_ticks, pass.fd_counts[i], snap.procs[i].socket_inodes);
+    for (const SocketInfo& k : snap.sockets)
+        if (k.inode && k.pids.empty()) w.add_ownerless(k.inode);
+    std::string err;
+    w.commit(err);   // a failed save costs a full read next cycle
+}
+
+int count_netns(const Snapshot& snap) {
+    std::unordered_set<uint64_t> ns;
+    for (const ProcessInfo& p : snap.procs)
+        if (p.netns) ns.insert(p.netns);
+    return static_cast<int>(ns.size());
+}
+
+// 6. What we could not see, given our own privileges.
+Visibility own_visibility(const ScanCounts& counts) {
+    StatusFields me;
+    if (Expected<std::string> self = read_file_prefix("/proc/self/status", kStatusMax)) parse_status(*self, me);
+    return assess_visibility(::geteuid() == 0, has_scan_capabilities(me.cap_eff), counts.unreadable_exe,
+                             counts.unreadable_fd, counts.user_procs);
+}
+
 }  // namespace
 
 Snapshot collect(const CollectOptions& opt) {
@@ -379,233 +615,23 @@ Snapshot collect(const CollectOptions& opt) {
         snap.visibility.reasons.push_back("cannot open " + opt.proc_root);
         return snap;
     }
-
-    // 1. The baseline: last cycle's state, or a light reading now and a sleep.
-    const std::string boot = sc.boot_id();
-    double now_up = sc.uptime();
-    CpuState base;
-    CpuTotals host_before;
-    bool have_base = false;
-    double interval = 0;
-    if (!opt.state_file.empty() && load_cpu_state(opt.state_file, base) && base.boot_id == boot &&
-        now_up - base.uptime >= kMinStateSpan) {
-        have_base = true;
-        interval = now_up - base.uptime;
-        host_before.total = base.host_total_ticks;
-        host_before.busy = base.host_busy_ticks;
-    } else if (opt.sample_seconds > 0) {
-        base = CpuState{};
-        std::string text;
-        if (read_file_at(sc.root.get(), "stat", text, 1u << 20)) parse_proc_stat(text, host_before);
-        base.uptime = now_up;
-        std::vector<ThreadReading> scratch;
-        double t0 = monotonic_seconds();
-        sc.baseline(base, scratch);
-        sleep_seconds(opt.sample_seconds);
-        interval = monotonic_seconds() - t0;
-        now_up = std::max(sc.uptime(), base.uptime + interval);
-        have_base = true;
-        snap.first_sample = true;
-    } else {
-        base = CpuState{};
-        snap.first_sample = true;
-    }
-    snap.interval_seconds = interval;
-
-    // 2. Host facts.
-    CpuTotals host_now;
-    bool have_host = read_host_facts(opt, snap.host, host_now);
-    if (have_base && have_host && host_before.total > 0)
-        snap.host.host_busy_cores = host_busy_cores(host_before, host_now, snap.host.cores);
-
-    // The fd cache (the real /proc only): counts from st_size of /proc/PID/fd (6.2+) or by listing.
-    const std::string fd_cache_path = opt.state_file.empty() ? "" : opt.state_file + ".fds";
-    if (opt.reuse_fd_scan && opt.read_sockets && !fd_cache_path.empty() && opt.proc_root == "/proc") {
-        struct stat st;
-        sc.fd_sizes = opt.fd_count_from_size && ::fstatat(sc.root.get(), "self/fd", &st, 0) == 0 && st.st_size > 0;
-        sc.fd_cache_on = true;
-        if (!(load_fd_cache(fd_cache_path, sc.old_fds) && sc.old_fds.boot_id == boot &&
-                                now_up - sc.old_fds.full_uptime <= kFdCacheMaxAge))
-            sc.old_fds = FdCache{};
-    }
-    std::vector<uint64_t> fd_counts;   // per snap.procs entry; kNoCount when unknown
-    std::vector<size_t> reused_fds;    // procs whose socket inodes came from the cache
-
-    // 3. Every process.
-    std::vector<int> pids;
-    pids.reserve(4096);
-    list_numeric_at(sc.root.get(), ".", pids);
-    std::sort(pids.begin(), pids.end());
-    snap.procs.reserve(pids.size());
-    UserNames users;
-    ScanCounts counts;
-    CpuState next;
-    next.procs.reserve(pids.size());
-    std::vector<ThreadReading> threads;
-    std::vector<size_t> need_thread_sample;  // procs whose old threads had no baseline
-    const long hz = sc.hz;
-    char rel[32];
-
-    for (int pid : pids) {
-        if (pid <= 0) continue;
-        snprintf(rel, sizeof rel, "%d", pid);
-        Fd dir = open_dir_at(sc.root.get(), rel);
-        if (!dir.ok()) continue;  // exited since the listing
-        ProcessInfo p;
-        uint64_t fd_count = kNoCount;
-        bool reused = false;
-        if (!read_process(sc, pid, dir.get(), p, users, counts, fd_count, reused)) continue;
-        if (reused) reused_fds.push_back(snap.procs.size());
-        fd_counts.push_back(fd_count);
-        snap.thread_count += p.num_threads > 0 ? p.num_threads : 1;
-
-        // Process CPU.
-        const CpuProcEntry* prev = have_base ? base.find(pid, p.start_ticks) : nullptr;
-        uint64_t delta = 0;
-        bool used_cpu = false;
-        if (prev) {
-            delta = ticks_since(p.cpu_ticks, prev->cpu_ticks);
-            p.cores = cores_used(delta, hz, interval);
-            used_cpu = delta > 0;
-        } else if (have_base) {
-            double span = span_without_baseline(interval, now_up, base.uptime, p.start_ticks, hz);
-            if (span > 0) {
-                delta = p.cpu_ticks;
-                p.cores = cores_used(delta, hz, span);
-            }
-            used_cpu = p.cpu_ticks > 0;  // unknown share: look at its threads anyway
-        }
-
-        next.add_proc(pid, p.start_ticks, p.cpu_ticks);
-        // Without a baseline the threads are read too, so the next cycle has theirs.
-        bool want_threads = opt.read_threads && p.num_threads > 1 && (!have_base || used_cpu);
-        if (want_threads) {
-            sc.read_threads(dir.get(), threads);
-            bool missing_old = false;
-            p.threads.reserve(threads.size());
-            for (ThreadReading& t : threads) {
-                next.add_thread(t.tid, t.start_ticks, t.cpu_ticks);
-                ThreadInfo ti;
-                ti.tid = t.tid;
-                ti.cpu_ticks = t.cpu_ticks;
-                ti.comm = std::move(t.comm);
-                const CpuThreadEntry* pt = prev ? base.find_thread(*prev, t.tid, t.start_ticks) : nullptr;
-                if (pt) {
-                    ti.cores = cores_used(ticks_since(t.cpu_ticks, pt->cpu_ticks), hz, interval);
-                } else {
-                    double span = span_without_baseline(interval, now_up, base.uptime, t.start_ticks, hz);
-                    if (span > 0)
-                        ti.cores = cores_used(t.cpu_ticks, hz, span);
-                    else
-                        missing_old = true;
-                }
-                p.max_thread_cores = std::max(p.max_thread_cores, ti.cores);
-                p.threads.push_back(std::move(ti));
-            }
-            if (missing_old) need_thread_sample.push_back(snap.procs.size());
-        } else if (prev && prev->thread_count > 0 && !used_cpu) {
-            // Idle since the baseline: its threads' counters are still a valid baseline.
-            for (uint32_t i = 0; i < prev->thread_count; ++i) {
-                const CpuThreadEntry& t = base.threads[prev->first_thread + i];
-                next.add_thread(t.tid, t.start_ticks, t.cpu_ticks);
-            }
-        }
-        if (p.num_threads <= 1) p.max_thread_cores = p.cores;
-        snap.procs.push_back(std::move(p));
-    }
-    next.finish();
-    base = CpuState{};   // the old counters are done with: keep the peak low
-    std::vector<FdCacheProc>().swap(sc.old_fds.procs);   // likewise the reused fd entries
-    std::vector<SocketInode>().swap(sc.old_fds.inodes);     // (ownerless is still needed)
-
-    // 3b. Busy processes whose older threads had no baseline: a short sample of just those.
-    if (!need_thread_sample.empty() && !snap.first_sample && opt.sample_seconds > 0) {
-        std::vector<std::vector<ThreadReading>> first(need_thread_sample.size());
-        double t0 = monotonic_seconds();
-        for (size_t k = 0; k < need_thread_sample.size(); ++k) {
-            snprintf(rel, sizeof rel, "%d", snap.procs[need_thread_sample[k]].pid);
-            Fd dir = open_dir_at(sc.root.get(), rel);
-            if (dir.ok()) sc.read_threads(dir.get(), first[k]);
-        }
-        sleep_seconds(opt.sample_seconds);
-        double span = monotonic_seconds() - t0;
-        for (size_t k = 0; k < need_thread_sample.size(); ++k) {
-            ProcessInfo& p = snap.procs[need_thread_sample[k]];
-            snprintf(rel, sizeof rel, "%d", p.pid);
-            Fd dir = open_dir_at(sc.root.get(), rel);
-            if (!dir.ok()) continue;
-            sc.read_threads(dir.get(), threads);
-            for (ThreadInfo& ti : p.threads) {
-                for (const ThreadReading& a : first[k]) {
-                    if (a.tid != ti.tid) continue;
-                    for (const ThreadReading& b : threads)
-                        if (b.tid == a.tid && b.start_ticks == a.start_ticks)
-                            ti.cores = cores_used(ticks_since(b.cpu_ticks, a.cpu_ticks), hz, span);
-                }
-                p.max_thread_cores = std::max(p.max_thread_cores, ti.cores);
-            }
-        }
-    }
-
-    // The next cycle's CPU baseline, saved now and freed before the socket tables are read.
-    if (!opt.state_file.empty()) {
-        next.boot_id = boot;
-        next.uptime = now_up;
-        next.host_total_ticks = host_now.total;
-        next.host_busy_ticks = host_now.busy;
-        std::string err;
-        // A failed save costs only the next cycle's delta (it samples instead); nothing to report.
-        save_cpu_state(opt.state_file, next, err);
-    }
-    next = CpuState{};
-
-    // 4. Sockets of every network namespace, mapped to their processes.
-    if (opt.read_sockets) {
-        // Our own namespace through sock_diag netlink (the real /proc only: a fixture tree's
-        // namespaces are not ours).
-        uint64_t own_netns = 0;
-        std::string link;
-        if (opt.use_sock_diag && opt.proc_root == "/proc" && readlink_at(AT_FDCWD, "/proc/self/ns/net", link))
-            own_netns = parse_ns_link(link);
-        read_all_sockets(opt.proc_root, snap.procs, snap.sockets, own_netns);
-        map_socket_owners(snap.procs, snap.sockets);
-        if (!reused_fds.empty())
-            attribute_new_sockets(sc, snap, pids, fd_counts, reused_fds, counts);
-        if (sc.fd_cache_on) {
-            // Everything was read now unless some entries were reused: those date from the old scan.
-            double full = reused_fds.empty() ? now_up : sc.old_fds.full_uptime;
-            sc.old_fds = FdCache{};   // not needed any more: keep the peak low
-            FdCacheWriter w(fd_cache_path, boot, full);
-            for (size_t i = 0; i < snap.procs.size(); ++i)
-                if (fd_counts[i] != kNoCount && snap.procs[i].fds_readable)
-                    w.add(snap.procs[i].pid, snap.procs[i].start_ticks, fd_counts[i], snap.procs[i].socket_inodes);
-            for (const SocketInfo& k : snap.sockets)
-                if (k.inode && k.pids.empty()) w.add_ownerless(k.inode);
-            std::string err;
-            w.commit(err);   // a failed save costs a full read next cycle
-        }
-    }
-    {
-        std::unordered_set<uint64_t> ns;
-        for (const ProcessInfo& p : snap.procs)
-            if (p.netns) ns.insert(p.netns);
-        snap.netns_count = static_cast<int>(ns.size());
-    }
-
+    Baseline base = take_baseline(sc, opt, snap);                         // 1.
+    const CpuTotals host_now = read_host(opt, base, snap);               // 2.
+    const std::string fd_cache_path = open_fd_cache(sc, opt, base);
+    ProcessPass pass = read_processes(sc, opt, base, snap);              // 3.
+    base.cpu = CpuState{};                                 // the old counters are done with: keep the peak low
+    std::vector<FdCacheProc>().swap(sc.old_fds.procs);     // likewise the reused fd entries
+    std::vector<SocketInode>().swap(sc.old_fds.inodes);    // (ownerless is still needed)
+    sample_unmeasured_threads(sc, opt, pass.need_thread_sample, snap);    // 3b.
+    save_baseline(opt, base, host_now, pass.next);         // saved now and freed before the socket tables
+    pass.next = CpuState{};
+    read_sockets(sc, opt, base, fd_cache_path, pass, snap);              // 4.
+    snap.netns_count = count_netns(snap);
     // 5. Processes the kernel runs but the listing hides (the real /proc only: a fixture tree
     // says nothing about which pids are alive).
     if (opt.sweep_hidden_pids && opt.proc_root == "/proc")
-        snap.host.hidden_pids = sweep_hidden_pids(opt.proc_root, pids);
-
-    // 6. What we could not see.
-    {
-        StatusFields me;
-        if (Expected<std::string> self = read_file_prefix("/proc/self/status", kStatusMax)) parse_status(*self, me);
-        snap.visibility = assess_visibility(::geteuid() == 0, has_scan_capabilities(me.cap_eff),
-                                            counts.unreadable_exe, counts.unreadable_fd,
-                                            counts.user_procs);
-    }
-
+        snap.host.hidden_pids = sweep_hidden_pids(opt.proc_root, pass.pids);
+    snap.visibility = own_visibility(pass.counts);                       // 6.
     return snap;
 }
 

@@ -155,4 +155,36 @@ double span_without_baseline(double interval, double now_uptime, double baseline
     return age < interval ? age : interval;
 }
 
+ProcessCpu process_cpu(const CpuBaseline& b, int pid, uint64_t start_ticks, uint64_t cpu_ticks) {
+    ProcessCpu out;
+    if (!b.base) return out;
+    out.prev = b.base->find(pid, start_ticks);
+    if (out.prev) {
+        uint64_t delta = ticks_since(cpu_ticks, out.prev->cpu_ticks);
+        out.cores = cores_used(delta, b.hz, b.interval);
+        out.used_cpu = delta > 0;
+        return out;
+    }
+    double span = span_without_baseline(b.interval, b.now_uptime, b.base->uptime, start_ticks, b.hz);
+    if (span > 0) out.cores = cores_used(cpu_ticks, b.hz, span);
+    out.used_cpu = cpu_ticks > 0;  // unknown share: look at its threads anyway
+    return out;
+}
+
+ThreadCpu thread_cpu(const CpuBaseline& b, const CpuProcEntry* prev, int tid, uint64_t start_ticks,
+                     uint64_t cpu_ticks) {
+    ThreadCpu out;
+    const CpuThreadEntry* pt = prev && b.base ? b.base->find_thread(*prev, tid, start_ticks) : nullptr;
+    if (pt) {
+        out.cores = cores_used(ticks_since(cpu_ticks, pt->cpu_ticks), b.hz, b.interval);
+        return out;
+    }
+    double span = span_without_baseline(b.interval, b.now_uptime, b.base ? b.base->uptime : 0, start_ticks, b.hz);
+    if (span > 0)
+        out.cores = cores_used(cpu_ticks, b.hz, span);
+    else
+        out.needs_sample = true;
+    return out;
+}
+
 }  // namespace mr

@@ -62,4 +62,36 @@ double cores_used(uint64_t delta_ticks, long hz, double seconds);
 double span_without_baseline(double interval, double now_uptime, double baseline_uptime,
                              uint64_t start_ticks, long hz);
 
+// ---- One process's and one thread's CPU over the cycle (pure: counters in, cores out) ----
+
+// What this cycle's counters are measured against.
+struct CpuBaseline {
+    const CpuState* base = nullptr;  // null: no baseline at all (no state, no sample)
+    double interval = 0;             // seconds between the baseline and now
+    double now_uptime = 0;           // seconds since boot now
+    long hz = 100;                   // clock ticks per second
+};
+
+struct ProcessCpu {
+    const CpuProcEntry* prev = nullptr;  // its own baseline entry (same pid and start time)
+    double cores = 0;
+    // It ran since the baseline; without an entry of its own, it ran at all. Its threads are
+    // worth reading then.
+    bool used_cpu = false;
+};
+
+// A process with an entry of its own uses its delta over the interval; a process without one
+// (new, or a reused pid: another start time) all its ticks over its age when it started after
+// the baseline, and counts as 0 cores when it is older (its share is unknown).
+ProcessCpu process_cpu(const CpuBaseline& b, int pid, uint64_t start_ticks, uint64_t cpu_ticks);
+
+struct ThreadCpu {
+    double cores = 0;
+    bool needs_sample = false;  // older than the baseline without an entry: unknown share
+};
+
+// The same for a thread of the process whose baseline entry is `prev` (null: none).
+ThreadCpu thread_cpu(const CpuBaseline& b, const CpuProcEntry* prev, int tid, uint64_t start_ticks,
+                     uint64_t cpu_ticks);
+
 }  // namespace mr
