@@ -31,6 +31,7 @@
 #include "util/cli.h"
 #include "util/expected.h"
 #include "util/file_io.h"
+#include "util/html_escape.h"
 #include "util/version.h"
 #include "xymon/xymon_sender.h"
 
@@ -113,18 +114,6 @@ std::string default_host() {
     char buf[256] = {};
     gethostname(buf, sizeof buf - 1);
     return buf;
-}
-
-std::string html(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else if (c == '&') out += "&amp;";
-        else if (c == '\n' || c == '\r') out += ' ';
-        else out += c;
-    }
-    return out;
 }
 
 std::string age_text(long long secs) {
@@ -383,16 +372,16 @@ std::string build_status(const Options& o, const LoadedConfig& lc, const std::ve
     std::string host = o.host.empty() ? default_host() : o.host;
     std::string msg = fmt::format("status+{} {}.miningrisk-feed {} {} - {}\n", o.lifetime, host,
                                   yellow ? "yellow" : "green", when, summary);
-    if (!lc.problem.empty()) msg += "&yellow config: " + html(lc.problem) + "\n";
+    if (!lc.problem.empty()) msg += "&yellow config: " + escape_html_text(lc.problem) + "\n";
     if (merge) {
-        msg += fmt::format("\nMerged list version {} ({} entries{})\n", html(merge->version), merge->entries,
+        msg += fmt::format("\nMerged list version {} ({} entries{})\n", escape_html_text(merge->version), merge->entries,
                            merge->changed ? ", changed in this run" : ", unchanged");
-        for (const auto& p : merge->problems) msg += "&yellow " + html(p) + "\n";
-        for (const auto& n : merge->notes) msg += html(n) + "\n";
+        for (const auto& p : merge->problems) msg += "&yellow " + escape_html_text(p) + "\n";
+        for (const auto& n : merge->notes) msg += escape_html_text(n) + "\n";
     }
     msg += "\nFeeds:\n";
-    for (const auto& f : feeds) msg += html(f.line) + "\n";
-    // html() escapes '&'; the colour icons at the line starts are ours and must stay.
+    for (const auto& f : feeds) msg += escape_html_text(f.line) + "\n";
+    // escape_html_text() escapes '&'; the colour icons at the line starts are ours and must stay.
     std::string fixed;
     std::size_t pos = 0;
     while (pos < msg.size()) {

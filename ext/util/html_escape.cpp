@@ -2,7 +2,10 @@
 
 namespace mr {
 
-std::string escape_html(std::string_view raw) {
+namespace {
+
+// in_text: element text only, where quotes need no escaping and a line break reads as a space.
+std::string escape(std::string_view raw, bool in_text) {
     std::string out;
     out.reserve(raw.size() + raw.size() / 8);
     for (unsigned char c : raw) {
@@ -10,17 +13,27 @@ std::string escape_html(std::string_view raw) {
             case '&': out += "&amp;"; break;
             case '<': out += "&lt;"; break;
             case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
+            case '"': out += in_text ? "\"" : "&quot;"; break;
+            case '\'': out += in_text ? "'" : "&#39;"; break;
             case '\t': out += ' '; break;
-            default:
+            case '\n':
+            case '\r':
                 // A newline would let host text start a status line of its own.
+                out += in_text ? ' ' : '?';
+                break;
+            default:
                 if (c < 0x20 || c == 0x7f) out += '?';
                 else out += static_cast<char>(c);
         }
     }
     return out;
 }
+
+}  // namespace
+
+std::string escape_html(std::string_view raw) { return escape(raw, false); }
+
+std::string escape_html_text(std::string_view raw) { return escape(raw, true); }
 
 std::string url_encode(std::string_view raw) {
     static const char* hex = "0123456789ABCDEF";

@@ -11,6 +11,10 @@ namespace mr {
 // "&amp;". Invalid UTF-8 passes through unchanged (browsers show a replacement character).
 std::string escape_html(std::string_view raw);
 
+// The same for element text only (a line of a Xymon status): quotes stay as they are, so a
+// quoted name in a message reads the same in the raw status, and a line break becomes a space.
+std::string escape_html_text(std::string_view raw);
+
 // Percent-encodes everything but unreserved URL characters (RFC 3986), for query/path parts.
 std::string url_encode(std::string_view raw);
 
