@@ -17,6 +17,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "util/cli.h"
@@ -29,6 +30,8 @@
 #include "server/status_text.h"
 #include "xymon/xymon_log.h"
 #include "xymon/xymon_sender.h"
+#include "incident/incident_store.h"
+#include "server/side_events.h"
 
 using namespace mr;
 
@@ -58,7 +61,12 @@ const CliSpec& cli_spec() {
          {"--test", "FILE", "score a captured message, clientlog output or channel dump; print the status"},
          {"--show-policy", "HOST", "print the policy that applies to HOST"},
          {"--class", "CLASS", "with --show-policy: the host's class"},
-         {"--page", "PAGE", "with --show-policy: the host's page path in hosts.cfg"}},
+         {"--page", "PAGE", "with --show-policy: the host's page path in hosts.cfg"},
+         {"--incidents", "DIR", "incident state (default /var/lib/xymon/miningrisk/incidents)"},
+         {"--no-incidents", "", "no incidents and no SIEM events (the column only)"},
+         {"--siem-config", "FILE", "SIEM output settings (default /etc/xymon/miningrisk-siem.cfg)"},
+         {"--incident-events", "", "under xymond_channel --channel=page or --channel=enadis: record paged,\n"
+                                   "acknowledged, disabled and enabled for the incidents"}},
         {},
         "Exit status: 0 done, 1 --test posted nothing or --show-policy could not load the policy,\n"
         "2 wrong usage."};
@@ -184,6 +192,37 @@ int run_test(ServerWorker& w, const std::string& path) {
 
 }  // namespace
 
+// The page/enadis side: each ack, page and disable of the column becomes a line in the
+// incidents' events file, which the client-channel worker merges into the open incident.
+int run_incident_events(const std::string& dir, size_t max_message, const std::string& log_file) {
+    IncidentStore store(dir);
+    std::string error;
+    if (!store.prepare(error)) log_line("incident events: " + error);
+    log_line("xymond_miningrisk --incident-events started (incidents " + dir + ")");
+    ChannelReader reader(max_message);
+    std::vector<char> buf(64 * 1024);
+    ChannelMessage msg;
+    for (;;) {
+        ssize_t n = read(0, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        reader.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
+        for (const auto& l : reader.take_log()) log_line(l);
+        while (reader.next(msg)) {
+            if (msg.channel == "shutdown") return 0;
+            if (msg.channel == "logrotate" && !log_file.empty()) {
+                std::freopen(log_file.c_str(), "a", stderr);
+                continue;
+            }
+            std::optional<HostEvent> e = side_event(msg);
+            if (!e) continue;
+            if (!store.append_event(*e, error)) log_line("incident event for " + e->host + " lost: " + error);
+            else log_debug("incident event " + e->event.kind + " for " + e->host);
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char** argv) {
     const CliSpec& spec = cli_spec();
     CliArgs a = handle_cli(spec, argc, argv);
@@ -212,6 +251,11 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    std::string incidents = a.get("--incidents", kIncidentDir);
+    if (a.has("--incident-events")) return run_incident_events(incidents, max_message, log_file);
+    // Incidents only in the live worker: --test must not write state or SIEM events.
+    if (test_file.empty() && !a.has("--no-incidents")) opt.incidents_dir = incidents;
+    opt.siem_config = a.get("--siem-config", opt.siem_config);
     ServerWorker worker(opt);
     worker.init();
     if (!test_file.empty()) return run_test(worker, test_file);

@@ -118,6 +118,8 @@ struct Policy::Scope {
     Thresholds thresholds;
     bool expected = false;
     std::string expected_reason;
+    // INCIDENT keys as written in this scope, applied over the defaults in file order.
+    std::vector<std::pair<std::string, std::string>> incident;
 
     bool applies(const std::string& h, const std::string& c, const std::string& p) const {
         if (is_default) return true;
@@ -234,6 +236,35 @@ PolicyVerdict apply_policy(const EffectivePolicy& pol, std::vector<Finding> find
     return v;
 }
 
+// One INCIDENT key into `s`; "" when fine, else what is wrong with the value.
+static std::string apply_incident_key(IncidentSettings& s, const std::string& key, const std::string& value) {
+    if (key == "CURRENCY") {
+        if (value.empty() || value.size() > 8 || value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$") != std::string::npos)
+            return "expected a currency code such as EUR or USD";
+        s.impact.currency = value;
+        return "";
+    }
+    char* end = nullptr;
+    double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || !(v == v)) return "expected a number";
+    if (key == "CLEAN_CYCLES") {
+        if (v < 1 || v > 10000 || v != static_cast<int>(v)) return "expected a whole number from 1 to 10000";
+        s.clean_cycles = static_cast<int>(v);
+    } else if (key == "IDLE_WATTS" || key == "BUSY_WATTS") {
+        if (v < 0 || v > 1000) return "expected watts per vCPU from 0 to 1000";
+        (key == "IDLE_WATTS" ? s.impact.idle_watts : s.impact.busy_watts) = v;
+    } else if (key == "PUE") {
+        if (v < 1 || v > 5) return "expected a PUE from 1 to 5";
+        s.impact.pue = v;
+    } else if (key == "PRICE_KWH" || key == "PRICE_VCPU_HOUR") {
+        if (v < 0 || v > 1000) return "expected a price from 0 to 1000";
+        (key == "PRICE_KWH" ? s.impact.price_kwh : s.impact.price_vcpu_hour) = v;
+    } else {
+        return "unknown key (CLEAN_CYCLES, IDLE_WATTS, BUSY_WATTS, PUE, PRICE_KWH, PRICE_VCPU_HOUR, CURRENCY)";
+    }
+    return "";
+}
+
 bool Policy::load_text(std::string_view text, const std::string& file, std::string& error) {
     std::vector<std::shared_ptr<Scope>> scopes;
     std::shared_ptr<Scope> cur;
@@ -344,8 +375,17 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
             }
             if (cur->expected_reason.empty()) return fail("EXPECTED needs REASON=\"...\"");
             cur->expected = true;
+        } else if (kw == "INCIDENT") {
+            if (toks.size() < 2) return fail("INCIDENT needs KEY=VALUE (CLEAN_CYCLES, IDLE_WATTS, BUSY_WATTS, PUE, PRICE_KWH, PRICE_VCPU_HOUR, CURRENCY)");
+            for (size_t i = 1; i < toks.size(); ++i) {
+                const Token& t = toks[i];
+                IncidentSettings probe;
+                std::string err2 = apply_incident_key(probe, t.key, t.value);
+                if (!t.has_value || !err2.empty()) return fail("INCIDENT " + t.key + ": " + (t.has_value ? err2 : "needs a value"));
+                cur->incident.emplace_back(t.key, t.value);
+            }
         } else {
-            return fail("unknown keyword '" + kw + "' (ALLOW, WEIGHT, THRESHOLD, EXPECTED, or a scope line)");
+            return fail("unknown keyword '" + kw + "' (ALLOW, WEIGHT, THRESHOLD, EXPECTED, INCIDENT, or a scope line)");
         }
     }
     scopes_ = std::move(scopes);
@@ -392,6 +432,7 @@ EffectivePolicy Policy::effective(const std::string& host, const std::string& co
             e.expected = true;
             e.expected_reason = s->expected_reason;
         }
+        for (const auto& [k, v] : s->incident) apply_incident_key(e.incident, k, v);
     }
     return e;
 }
@@ -414,6 +455,10 @@ std::string Policy::describe(const std::string& host, const std::string& config_
         o << "  " << id << "=" << (w == 0 ? "off" : to_string(static_cast<Strength>(w))) << "\n";
     o << "thresholds: RED_MEDIUM=" << e.thresholds.red_medium << " YELLOW_WEAK=" << e.thresholds.yellow_weak << "\n";
     o << "expected mining: " << (e.expected ? "yes (" + e.expected_reason + ")" : std::string("no")) << "\n";
+    const ImpactSettings& im = e.incident.impact;
+    o << "incident: CLEAN_CYCLES=" << e.incident.clean_cycles << " IDLE_WATTS=" << im.idle_watts
+      << " BUSY_WATTS=" << im.busy_watts << " PUE=" << im.pue << " PRICE_KWH=" << im.price_kwh
+      << " PRICE_VCPU_HOUR=" << im.price_vcpu_hour << " CURRENCY=" << im.currency << "\n";
     return o.str();
 }
 

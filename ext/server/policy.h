@@ -8,6 +8,9 @@
 //   PAGE=%^lab(/|$) EXHOST=lab-gw    (the page path from hosts.cfg, e.g. lab/gpu; "/" = top page)
 //       EXPECTED REASON="mining research lab"
 //       THRESHOLD RED_MEDIUM=3 YELLOW_WEAK=2
+//   CLASS=cloud
+//       INCIDENT CLEAN_CYCLES=6 PRICE_KWH=0.30 PRICE_VCPU_HOUR=0.04 CURRENCY=EUR
+//       (also IDLE_WATTS=0.74 BUSY_WATTS=3.5 PUE=1.135: per vCPU, for the incident's impact)
 //
 // A scope line (criteria AND together) starts a block; every scope that matches a host applies,
 // in file order (a later WEIGHT/THRESHOLD wins). ALLOW matches on EXE, SHA256, USER, PARENT (the
@@ -25,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "incident/incident.h"
 #include "model/findings.h"
 
 namespace mr {
@@ -66,6 +70,7 @@ struct EffectivePolicy {
     bool expected = false;
     std::string expected_reason;
     std::vector<std::string> scopes;     // "FILE:LINE HOST=..." of each matching scope
+    IncidentSettings incident;           // INCIDENT CLEAN_CYCLES=... IDLE_WATTS=... (later keys win)
 };
 
 // Process names by pid, for findings without parent_comm (messages from older clients).

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "server/agentless.h"
+#include "server/incident_driver.h"
 #include "xymon/client_sections.h"
 #include "rules/detector.h"
 #include "xymon/xymon_log.h"
@@ -30,6 +31,18 @@ void ServerWorker::load_policy() {
 
 void ServerWorker::init() {
     load_policy();
+    if (!opt_.incidents_dir.empty()) {
+        incidents_ = std::make_unique<IncidentDriver>(opt_.incidents_dir, opt_.siem_config);
+        std::string error;
+        if (!incidents_->init(error)) {
+            log_line("incidents off: " + error);
+            incidents_.reset();
+        } else {
+            log_line("incidents in " + opt_.incidents_dir);
+        }
+        if (incidents_)
+            for (const auto& l : incidents_->take_log()) log_line(l);
+    }
     std::string error;
     rules_loaded_ = detector_->load(opt_.rules_dir, error);
     if (!rules_loaded_) log_line("rules " + opt_.rules_dir + " not loaded (agentless detection limited): " + error);
@@ -168,6 +181,7 @@ std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std
     }
     in.verdict = apply_policy(effective_for(host, config_class), std::move(report.findings), in.visibility_full,
                               today(now), parents);
+    drive_incident(in, config_class, report.time > 0 ? report.time : now);
     return build_status_message(in);
 }
 
@@ -198,10 +212,37 @@ std::string ServerWorker::evaluate_standard(const std::string& host, const std::
     }
     // The detector names each finding's parent from [ps] (Finding::parent_comm).
     in.verdict = apply_policy(effective_for(host, config_class), std::move(findings), in.visibility_full, today(now));
+    drive_incident(in, config_class, now);
     return build_status_message(in);
 }
 
+// The incident of the host moves on with each scored report; the status links it.
+void ServerWorker::drive_incident(StatusInput& in, const std::string& config_class, int64_t report_time) {
+    if (!incidents_) return;
+    ScoredReport r;
+    r.host = in.host;
+    r.config_class = config_class;
+    r.time = report_time;
+    r.interval = in.interval_seconds;
+    r.color = status_color(in);
+    r.visibility_full = in.visibility_full;
+    r.findings = &in.verdict.findings;
+    r.headline = build_headline(in);
+    r.agent = in.agent;
+    r.ioc_version = in.ioc_version;
+    IncidentLink link = incidents_->observe(r, effective_for(in.host, config_class).incident);
+    in.incident_id = link.id;
+    in.incident_status = link.status;
+    for (const auto& l : incidents_->take_log()) log_line(l);
+}
+
 bool ServerWorker::handle(const ChannelMessage& m, std::time_t now, std::vector<std::string>& out) {
+    if (incidents_ && now - last_side_poll_ >= 2) {
+        last_side_poll_ = now;
+        incidents_->maybe_reload_config(now);
+        incidents_->poll_side_events();
+        for (const auto& l : incidents_->take_log()) log_line(l);
+    }
     if (m.channel == "shutdown") return false;
     if (m.channel == "reload") {
         log_line("reload requested by xymond");

@@ -20,6 +20,7 @@
 namespace mr {
 
 class Detector;
+class IncidentDriver;
 
 struct WorkerOptions {
     std::string policy_path = "/etc/xymon/miningrisk.cfg";
@@ -33,6 +34,10 @@ struct WorkerOptions {
     double pools_check_seconds = 60;
     double pages_refresh_seconds = 300; // host->page map: reloaded this often, and after @@reload
     double pages_retry_seconds = 30;    // after a failed load
+    // Incidents and SIEM events: "" = off (the default for --test and the benchmark; the live
+    // worker sets kIncidentDir and /etc/xymon/miningrisk-siem.cfg).
+    std::string incidents_dir;
+    std::string siem_config = "/etc/xymon/miningrisk-siem.cfg";
 };
 
 // Fetches the host->page map (from xymond in the live worker). False, with `error`, keeps the
@@ -113,6 +118,9 @@ private:
     std::time_t today_minute_ = -1;
     std::string today_;
     WorkerStats stats_;
+    std::unique_ptr<IncidentDriver> incidents_;
+    std::time_t last_side_poll_ = 0;
+    void drive_incident(StatusInput& in, const std::string& config_class, int64_t report_time);
 };
 
 }  // namespace mr

@@ -244,6 +244,11 @@ std::string build_status_message(const StatusInput& in) {
     std::string url = in.drilldown_base + "host-" + url_encode(in.host) + ".html";
     o += "<p><a href=\"" + escape_html(url) + "\">Drill-down: timeline and full evidence for " + esc(in.host, 200) +
          "</a></p>\n";
+    if (!in.incident_id.empty()) {
+        std::string iurl = in.drilldown_base + "incident-" + url_encode(in.incident_id) + ".html";
+        o += "<p>Incident <a href=\"" + escape_html(iurl) + "\">" + esc(in.incident_id, 200) + "</a>: " +
+             esc(in.incident_status, 200) + " (report, timeline, entry hints, impact)</p>\n";
+    }
     o += fmt::format("<p>{} processes and {} sockets checked", in.procs_checked, in.sockets_checked);
     if (!in.agent.empty()) o += "; agent " + esc(in.agent, 80);
     if (!in.ioc_version.empty()) o += "; IOC list " + esc(in.ioc_version, 80);

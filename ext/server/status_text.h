@@ -26,6 +26,8 @@ struct StatusInput {
     std::string agent;              // "miningrisk-client/0.1.0"
     std::string ioc_version;
     std::string drilldown_base = "/xymon/miningrisk/";
+    std::string incident_id;        // the host's open incident ("" = none): linked from the text
+    std::string incident_status;    // "recovering: 3 of 12 clean cycles"
     PolicyVerdict verdict;
 };
 

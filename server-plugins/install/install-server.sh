@@ -35,6 +35,15 @@ install -m 0644 "$HERE/miningrisk-feed.cfg.sample" "$SHARE/miningrisk-feed.cfg.s
 [ -e "$ETC/miningrisk-feed.cfg" ] || install -m 0644 "$HERE/miningrisk-feed.cfg.sample" "$ETC/miningrisk-feed.cfg"
 install -d "$DESTDIR/var/lib/xymon/miningrisk/feeds"
 [ -e "$ETC/miningrisk-pools.cfg" ] || echo "include /var/lib/xymon/miningrisk/pools.txt" >"$ETC/miningrisk-pools.cfg"
+# Incidents and SIEM events: state under /var/lib/xymon/miningrisk/incidents (engineers in group
+# xymon may edit the lessons-learned files), events in /var/log/xymon/miningrisk, rotated by
+# logrotate (no copytruncate), SIEM settings installed only if absent.
+install -d -m 2775 "$DESTDIR/var/lib/xymon/miningrisk/incidents"
+install -d -m 2750 "$DESTDIR/var/log/xymon/miningrisk"
+install -d "$DESTDIR/etc/logrotate.d"
+install -m 0644 "$HERE/logrotate.d/miningrisk" "$DESTDIR/etc/logrotate.d/miningrisk"
+install -m 0644 "$HERE/miningrisk-siem.cfg" "$SHARE/miningrisk-siem.cfg.sample"
+[ -e "$ETC/miningrisk-siem.cfg" ] || install -m 0644 "$HERE/miningrisk-siem.cfg" "$ETC/miningrisk-siem.cfg"
 # The pages: generator, task, templates, output directory.
 install -m 0755 "$BUILD/server-plugins/miningrisk-pages" "$EXT/miningrisk-pages"
 install -m 0644 "$HERE/tasks.d/miningrisk-pages.cfg" "$ETC/tasks.d/miningrisk-pages.cfg"
@@ -43,6 +52,7 @@ for t in "$ROOT"/web-templates/*; do install -m 0644 "$t" "$ETC/web/"; done
 
 if [ -z "$DESTDIR" ] && id xymon >/dev/null 2>&1; then
     chown -R xymon:xymon /var/lib/xymon/miningrisk /var/lib/xymon/www/miningrisk
+    chown xymon:adm /var/log/xymon/miningrisk
     # The first merged pool list, from the shipped lists, before any client asks for it.
     su -s /bin/sh xymon -c "$EXT/miningrisk-feed --config $ETC/miningrisk-feed.cfg update" ||
         echo "install-server.sh: the first pool list was not built (see above)" >&2

@@ -227,3 +227,28 @@ TEST_CASE("policy: regular expressions are bounded in pattern and subject length
     CHECK(apply_policy(p.effective("h", "", ""), {f}, true, "2026-11-26").color == Color::red);
     CHECK(apply_policy(p.effective("h", "", ""), {miner("/opt/abab")}, true, "2026-11-26").color == Color::green);
 }
+
+TEST_CASE("policy: INCIDENT settings per scope, later wins, bad values name FILE:LINE") {
+    Policy p;
+    std::string error;
+    REQUIRE_MESSAGE(p.load_text("DEFAULT\n\tINCIDENT CLEAN_CYCLES=12 PRICE_KWH=0.25\nCLASS=cloud\n"
+                                "\tINCIDENT CLEAN_CYCLES=3 PRICE_VCPU_HOUR=0.04 BUSY_WATTS=4 CURRENCY=USD\n",
+                                "m.cfg", error), error);
+    EffectivePolicy onprem = p.effective("db1", "linux", "");
+    CHECK(onprem.incident.clean_cycles == 12);
+    CHECK(onprem.incident.impact.price_kwh == doctest::Approx(0.25));
+    CHECK(onprem.incident.impact.busy_watts == doctest::Approx(3.5));
+    EffectivePolicy cloud = p.effective("vm1", "cloud", "");
+    CHECK(cloud.incident.clean_cycles == 3);
+    CHECK(cloud.incident.impact.price_kwh == doctest::Approx(0.25));
+    CHECK(cloud.incident.impact.price_vcpu_hour == doctest::Approx(0.04));
+    CHECK(cloud.incident.impact.busy_watts == doctest::Approx(4));
+    CHECK(cloud.incident.impact.currency == "USD");
+    CHECK(p.effective("x", "", "").incident.impact.pue == doctest::Approx(1.135));
+    CHECK_FALSE(p.load_text("DEFAULT\n\tINCIDENT CLEAN_CYCLES=0\n", "m.cfg", error));
+    CHECK(error == "m.cfg:2: INCIDENT CLEAN_CYCLES: expected a whole number from 1 to 10000");
+    CHECK_FALSE(p.load_text("DEFAULT\n\tINCIDENT WATTS=3\n", "m.cfg", error));
+    CHECK(error.rfind("m.cfg:2: INCIDENT WATTS: unknown key", 0) == 0);
+    // The previous policy stays in force.
+    CHECK(p.effective("vm1", "cloud", "").incident.clean_cycles == 3);
+}

@@ -1,0 +1,173 @@
+#include "server/incident_driver.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "siem/ecs_event.h"
+#include "util/file_io.h"
+
+namespace mr {
+
+IncidentDriver::IncidentDriver(std::string incidents_dir, std::string siem_config_path)
+    : store_(std::move(incidents_dir)), siem_path_(std::move(siem_config_path)) {}
+
+bool IncidentDriver::init(std::string& error) {
+    maybe_reload_config(0);
+    if (store_.dir().empty()) return false;
+    if (!store_.prepare(error)) return false;
+    std::vector<std::string> warnings;
+    for (Incident& inc : store_.load_all(&warnings)) {
+        if (!inc.is_open()) continue;
+        auto it = open_.find(inc.host);
+        if (it == open_.end() || it->second.opened < inc.opened) open_[inc.host] = std::move(inc);
+    }
+    for (const auto& w : warnings) log_.push_back("incident state skipped: " + w);
+    memos_ = store_.load_memos();
+    events_offset_ = store_.saved_events_offset();
+    enabled_ = true;
+    return true;
+}
+
+void IncidentDriver::maybe_reload_config(std::time_t now) {
+    if (now != 0 && now - last_config_check_ < 5) return;
+    last_config_check_ = now;
+    struct stat st {};
+    long long mt = stat(siem_path_.c_str(), &st) == 0 ? st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec : 0;
+    if (mt == siem_mtime_) return;
+    siem_mtime_ = mt;
+    if (mt == 0) {
+        siem_.configure(SiemConfig{});  // no file: the defaults (events file on, no syslog)
+        return;
+    }
+    std::string text, error;
+    if (!read_text_file(siem_path_, text, error, 1u << 20)) {
+        log_.push_back("SIEM config " + siem_path_ + " unreadable, previous settings stay: " + error);
+        return;
+    }
+    Expected<SiemConfig> c = parse_siem_config(text, siem_path_);
+    if (!c) {
+        log_.push_back("SIEM config error, previous settings stay in force: " + c.error().message);
+        return;
+    }
+    siem_.configure(*c);
+    log_.push_back("SIEM config " + siem_path_ + " loaded (events " + (c->events_path.empty() ? "off" : c->events_path) +
+                   ", syslog " + (c->syslog_proto.empty() ? "off" : c->syslog_proto + "://" + c->syslog_host + ":" +
+                                                                    std::to_string(c->syslog_port)) + ")");
+}
+
+void IncidentDriver::save(const Incident& inc) {
+    std::string error;
+    if (!store_.save(inc, error)) log_.push_back("incident " + inc.id + " not saved: " + error);
+}
+
+void IncidentDriver::flush() {
+    for (auto& l : siem_.emit(pending_)) log_.push_back(l);
+    pending_.clear();
+}
+
+std::vector<std::string> IncidentDriver::take_log() {
+    std::vector<std::string> out;
+    out.swap(log_);
+    return out;
+}
+
+void IncidentDriver::emit_timeline_delta(const Incident& inc, const std::vector<TimelineEvent>& before,
+                                         const ScoredReport* r) {
+    EcsContext c;
+    c.host = inc.host;
+    c.config_class = inc.config_class;
+    c.incident_id = inc.id;
+    if (r) {
+        c.agent = r->agent;
+        c.ioc_version = r->ioc_version;
+    }
+    for (const TimelineEvent& e : inc.timeline) {
+        if (std::find(before.begin(), before.end(), e) != before.end()) continue;
+        c.report_time = e.time;
+        pending_.push_back(make_siem_record(ecs_incident_event(c, e, to_string(inc.state)), siem_.config().max_line));
+    }
+}
+
+IncidentLink IncidentDriver::observe(const ScoredReport& r, const IncidentSettings& settings) {
+    IncidentLink link;
+    if (!enabled_) return link;
+    poll_side_events();
+    std::optional<Incident> inc;
+    if (auto it = open_.find(r.host); it != open_.end()) inc = it->second;
+    std::vector<TimelineEvent> before = inc ? inc->timeline : std::vector<TimelineEvent>{};
+    HostMemo& memo = memos_[r.host];
+    CycleInput in;
+    in.host = r.host;
+    in.config_class = r.config_class;
+    in.time = r.time;
+    in.interval = r.interval;
+    in.color = r.color;
+    in.visibility_full = r.visibility_full;
+    in.findings = r.findings;
+    LifecycleResult res = advance(inc, memo, in, settings);
+
+    EcsContext c;
+    c.host = r.host;
+    c.config_class = r.config_class;
+    c.report_time = r.time;
+    c.agent = r.agent;
+    c.ioc_version = r.ioc_version;
+    c.incident_id = inc ? inc->id : "";
+    if (res.color_changed) {
+        pending_.push_back(make_siem_record(ecs_status_change(c, res.previous_color, r.color, r.headline), siem_.config().max_line));
+        std::string error;
+        if (!store_.save_memos(memos_, events_offset_, error)) log_.push_back("host memory not saved: " + error);
+    }
+    // Finding details: when the column changes to red/yellow, and for each process new to the incident.
+    if (r.findings) {
+        for (const Finding& f : *r.findings) {
+            if (f.color < Color::yellow) continue;
+            bool is_new = false;
+            if (inc)
+                for (size_t i : res.new_processes)
+                    is_new |= inc->processes[i].pid == f.pid && inc->processes[i].start_ticks == f.start_ticks;
+            if (is_new || (res.color_changed && r.color >= Color::yellow))
+                pending_.push_back(make_siem_record(ecs_finding(c, f), siem_.config().max_line));
+        }
+    }
+    if (inc) {
+        emit_timeline_delta(*inc, before, &r);
+        if (res.changed) save(*inc);
+        if (inc->is_open()) {
+            link.id = inc->id;
+            link.status = inc->status_text();
+            open_[r.host] = std::move(*inc);
+        } else {
+            open_.erase(r.host);
+        }
+    }
+    flush();
+    return link;
+}
+
+void IncidentDriver::poll_side_events() {
+    if (!enabled_) return;
+    uint64_t before_offset = events_offset_;
+    std::vector<HostEvent> events = store_.read_events(events_offset_);
+    if (events_offset_ == before_offset) return;
+    for (HostEvent& he : events) {
+        auto it = open_.find(he.host);
+        if (it == open_.end()) continue;  // about a host without an open incident
+        Incident& inc = it->second;
+        if (he.event.kind == "paged") {
+            if (inc.paged) continue;  // the first page tells the story; repeats do not
+            inc.paged = true;
+        }
+        std::vector<TimelineEvent> before = inc.timeline;
+        if (add_event(inc, he.event)) {
+            emit_timeline_delta(inc, before, nullptr);
+            save(inc);
+        }
+    }
+    std::string error;
+    if (!store_.save_memos(memos_, events_offset_, error)) log_.push_back("host memory not saved: " + error);
+    flush();
+}
+
+}  // namespace mr

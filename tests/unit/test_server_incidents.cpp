@@ -1,0 +1,127 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "incident/incident_store.h"
+#include "server/incident_driver.h"
+#include "server/side_events.h"
+#include "xymon/channel_reader.h"
+
+using namespace mr;
+
+namespace {
+
+std::string slurp(const std::string& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<ChannelMessage> dump(const char* name) {
+    ChannelReader r;
+    std::string here = __FILE__;
+    r.feed(slurp(here.substr(0, here.rfind("tests/unit/")) + "tests/fixtures/captures/" + name));
+    r.finish();
+    std::vector<ChannelMessage> out;
+    for (ChannelMessage m; r.next(m);) out.push_back(m);
+    return out;
+}
+
+struct TempDir {
+    std::string path;
+    TempDir() {
+        char t[] = "/tmp/mr-incidents-XXXXXX";
+        path = mkdtemp(t);
+    }
+    ~TempDir() { std::system(("rm -rf " + path).c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("side events from the captured page and enadis channels") {
+    std::vector<HostEvent> got;
+    for (const auto& m : dump("page.dump"))
+        if (auto e = side_event(m, "minerisk")) got.push_back(*e);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].event.kind == "paged");
+    CHECK(got[0].host == "testhost");
+    CHECK(got[0].event.time == 1795730365);
+    CHECK(got[1].event.kind == "acknowledged");
+    CHECK(got[1].event.text == "acknowledged from 127.0.0.1 until 2026-11-26 22:59:27 UTC: Investigating miner");
+    got.clear();
+    for (const auto& m : dump("enadis.dump"))
+        if (auto e = side_event(m, "rawtest")) got.push_back(*e);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].event.kind == "disabled");
+    CHECK(got[0].event.text.find("maintenance window") != std::string::npos);
+    CHECK(got[1].event.kind == "enabled");
+    // Other columns are not ours.
+    for (const auto& m : dump("enadis.dump")) CHECK_FALSE(side_event(m));
+}
+
+TEST_CASE("incident driver: state survives a restart; side events join the open incident; SIEM lines") {
+    TempDir d;
+    std::string events = d.path + "/events.ndjson";
+    std::string cfg = d.path + "/siem.cfg";
+    std::ofstream(cfg) << "events = " << events << "\n";
+    Finding f;
+    f.pid = 4316;
+    f.comm = "xmrig";
+    f.user = "www-data";
+    f.parent_comm = "nginx";
+    f.color = Color::red;
+    f.cpu_seconds = 7200;
+    f.signals = {{"miner_name", Strength::strong, "comm xmrig"}};
+    std::vector<Finding> red{f}, none;
+    IncidentSettings s;
+    s.clean_cycles = 2;
+    ScoredReport r;
+    r.host = "web01";
+    r.time = 1796277600;
+    r.color = Color::red;
+    r.findings = &red;
+    r.headline = "xmrig (pid 4316)";
+    std::string id;
+    {
+        IncidentDriver drv(d.path, cfg);
+        std::string error;
+        REQUIRE(drv.init(error));
+        IncidentLink l = drv.observe(r, s);
+        CHECK(l.id == "web01-20261203T060000Z");
+        id = l.id;
+        IncidentStore store(d.path);
+        REQUIRE(store.append_event({"web01", {1796277700, "xymond", "acknowledged", "acknowledged: on it"}}, error));
+        REQUIRE(store.append_event({"other", {1796277700, "xymond", "acknowledged", "not ours"}}, error));
+    }
+    // A new worker (restart) picks the incident up, merges the ack and closes after 2 clean cycles.
+    IncidentDriver drv(d.path, cfg);
+    std::string error;
+    REQUIRE(drv.init(error));
+    r.color = Color::green;
+    r.findings = &none;
+    r.time += 300;
+    IncidentLink l = drv.observe(r, s);
+    CHECK(l.id == id);
+    CHECK(l.status == "recovering: 1 of 2 clean cycles");
+    r.time += 300;
+    l = drv.observe(r, s);
+    CHECK(l.id.empty());
+    IncidentStore store(d.path);
+    Incident inc;
+    REQUIRE(store.load(id, inc, error));
+    CHECK(inc.state == IncidentState::recovered);
+    std::vector<std::string> kinds;
+    for (const auto& e : inc.timeline) kinds.push_back(e.kind);
+    CHECK(kinds == std::vector<std::string>{"first_red", "acknowledged", "clean_cycle", "recovered"});
+    CHECK(inc.lessons.find("How it got in:") != std::string::npos);
+    std::string lines = slurp(events);
+    CHECK(lines.find("\"action\":\"finding\"") != std::string::npos);
+    CHECK(lines.find("\"action\":\"incident-acknowledged\"") != std::string::npos);
+    CHECK(lines.find("\"action\":\"incident-recovered\"") != std::string::npos);
+    CHECK(lines.find("not ours") == std::string::npos);
+}
