@@ -18,6 +18,9 @@
 #include "util/cli.h"
 #include "util/file_io.h"
 #include "util/version.h"
+#include "incident/incident_store.h"
+#include "pages/incident_pages.h"
+#include "util/file_io.h"
 #include "xymon/board.h"
 #include "pages/pages_run.h"
 #include "xymon/xymon_log.h"
@@ -49,6 +52,9 @@ const mr::CliSpec& cli_spec() {
          {"--alerts", "FILE", "alerts.cfg, to say who is paged on red (default $XYMONHOME/etc/alerts.cfg,\n"
                               "else /etc/xymon/alerts.cfg)"},
          {"--timeout", "SECONDS", "deadline of the board query (default 30)"},
+         {"--incidents", "DIR", "incident state of xymond_miningrisk, for the incident pages\n"
+                                "(default /var/lib/xymon/miningrisk/incidents; \"\" = none)"},
+         {"--rules", "DIR", "rule files, for entry-hints.txt (default /usr/share/miningrisk/rules)"},
          {"--debug", "", "log what each run wrote"}},
         {},
         "Exit status: 0 pages written, 1 a run failed (the previous pages stay), 2 wrong usage."};
@@ -68,11 +74,38 @@ struct Options {
     double timeout = 30;
     std::string board_file;
     std::string alerts_file;
+    std::string incidents_dir = mr::kIncidentDir;
+    std::string rules_dir = "/usr/share/miningrisk/rules";
     mr::PagesConfig cfg;
 };
 
 // A board of 50,000 hosts with their full status texts stays well below this.
 constexpr size_t kMaxBoardFile = 1u << 30;
+
+// The incident reports (incident-ID.html/.md/.json, incidents.html) and, for the host and fleet
+// pages, each host's open or latest incident. A broken entry-hints.txt is logged; the reports
+// are written without hints rather than not at all.
+void incident_pages(const Options& o, std::vector<mr::Incident>& all) {
+    if (o.incidents_dir.empty()) return;
+    std::vector<std::string> warnings;
+    all = mr::IncidentStore(o.incidents_dir).load_all(&warnings);
+    for (const auto& w : warnings) warn("incident skipped: " + w);
+    mr::EntryHintRules rules;
+    std::string error;
+    std::string hints = o.rules_dir + "/entry-hints.txt";
+    mr::Expected<mr::EntryHintRules> r =
+        mr::read_file(hints).and_then([&](const std::string& text) { return mr::parse_entry_hints(text, hints); });
+    if (r) rules = std::move(*r);
+    else warn("entry hints not loaded: " + r.error().message);
+    mr::IncidentPagesConfig ic;
+    ic.www_dir = o.cfg.www_dir;
+    ic.templates_dir = o.cfg.templates_dir;
+    ic.incidents_dir = o.incidents_dir;
+    ic.env = o.cfg.env;
+    ic.now = o.cfg.now;
+    mr::IncidentPagesResult res;
+    if (!mr::generate_incident_pages(all, rules, ic, res, &error)) warn("incident pages: " + error);
+}
 
 bool load_board(const Options& o, std::vector<mr::BoardEntry>& board, std::string& error) {
     std::string text;
@@ -108,6 +141,11 @@ int run_once(Options& o) {
     o.cfg.now = std::time(nullptr);
     // Re-read every run: xymond_alert re-reads alerts.cfg by itself, so the wall follows edits.
     o.cfg.alerts_cfg = mr::read_file(o.alerts_file).value_or("");
+    std::vector<mr::Incident> incidents;
+    incident_pages(o, incidents);
+    o.cfg.incidents.clear();
+    for (const auto& [host, inc] : mr::latest_incident_per_host(incidents))
+        o.cfg.incidents[host] = {inc->id, inc->status_text()};
     mr::PagesResult res;
     if (!mr::generate_pages(board, o.cfg, res, &error, warn)) {
         warn(error);
@@ -145,6 +183,8 @@ int main(int argc, char** argv) {
     o.cfg.host_filter = a.get("--hosts");
     o.cfg.histlog_dir = a.get("--histlog-dir", o.cfg.histlog_dir);
     o.alerts_file = a.get("--alerts", o.alerts_file);
+    o.incidents_dir = a.get("--incidents", o.incidents_dir);
+    o.rules_dir = a.get("--rules", o.rules_dir);
     if (a.has("--clean-hours")) {
         std::string v = a.get("--clean-hours");
         char* end = nullptr;

@@ -30,7 +30,10 @@
 #include "server/status_text.h"
 #include "xymon/xymon_log.h"
 #include "xymon/xymon_sender.h"
+#include "incident/incident_report.h"
+#include "incident/incident_state.h"
 #include "incident/incident_store.h"
+#include "util/file_io.h"
 #include "server/side_events.h"
 
 using namespace mr;
@@ -65,6 +68,8 @@ const CliSpec& cli_spec() {
          {"--incidents", "DIR", "incident state (default /var/lib/xymon/miningrisk/incidents)"},
          {"--no-incidents", "", "no incidents and no SIEM events (the column only)"},
          {"--siem-config", "FILE", "SIEM output settings (default /etc/xymon/miningrisk-siem.cfg)"},
+         {"--incident-json", "FILE", "read an incident's .json export back and print it as its state file\n"
+                                      "(what the incident directory holds, lessons aside)"},
          {"--incident-events", "", "under xymond_channel --channel=page or --channel=enadis: record paged,\n"
                                    "acknowledged, disabled and enabled for the incidents"}},
         {},
@@ -251,6 +256,20 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    if (a.has("--incident-json")) {
+        Expected<std::string> text = read_file(a.get("--incident-json"));
+        if (!text) {
+            std::cerr << "xymond_miningrisk: " << text.error().message << "\n";
+            return 1;
+        }
+        Expected<Incident> inc = incident_from_json(*text);
+        if (!inc) {
+            std::cerr << "xymond_miningrisk: " << a.get("--incident-json") << ": " << inc.error().message << "\n";
+            return 1;
+        }
+        std::cout << serialize_incident(*inc);
+        return 0;
+    }
     std::string incidents = a.get("--incidents", kIncidentDir);
     if (a.has("--incident-events")) return run_incident_events(incidents, max_message, log_file);
     // Incidents only in the live worker: --test must not write state or SIEM events.

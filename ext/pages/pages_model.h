@@ -49,6 +49,8 @@ struct HostRow {
     CleanStatus clean;        // set by the generator from the history file
     std::string paging;       // red: who alerts.cfg pages, with the rule's line; set by the generator
     std::string paged;        // red, for a wall tile: "Paged: oncall@example.com" or "no paging rule ..."
+    std::string incident_id;     // the host's open (else latest) incident; set by the generator
+    std::string incident_status; // "recovering: 3 of 12 clean cycles"
 };
 
 struct FleetSummary {

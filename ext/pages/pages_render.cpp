@@ -85,7 +85,7 @@ std::string render_fleet_body(const std::vector<HostRow>& rows, const FleetSumma
     }
     HtmlNode table = root.add("table").cls("mr-fleet").attr("id", "mr-fleet").attr("summary", "Mining risk per host");
     HtmlNode head = table.add("tr");
-    for (const char* h : {"Host", "Colour", "Headline", "Top suspect", "Cores", "Pool", "Since", "Clean", "Acknowledged", "Xymon"})
+    for (const char* h : {"Host", "Colour", "Headline", "Top suspect", "Cores", "Pool", "Since", "Clean", "Acknowledged", "Incident", "Xymon"})
         head.add("th", h);
     for (const auto& r : rows) {
         HtmlNode tr = table.add("tr").cls("mr-row mr-" + r.color).attr("data-host", r.host).attr("data-color", r.color);
@@ -99,6 +99,9 @@ std::string render_fleet_body(const std::vector<HostRow>& rows, const FleetSumma
         bool judged = r.clean.kind == CleanStatus::Kind::Watch || r.clean.kind == CleanStatus::Kind::CleanEnough;
         tr.add("td", judged ? r.clean.summary() : "").cls(std::string("mr-clean mr-clean-") + r.clean.css());
         tr.add("td", r.acked ? "yes: " + r.ackmsg : "no").cls("mr-ack");
+        HtmlNode inc = tr.add("td").cls("mr-incident");
+        if (!r.incident_id.empty())
+            inc.add("a", r.incident_status).attr("href", "incident-" + url_encode(r.incident_id) + ".html").attr("title", r.incident_id);
         add_xymon_links(tr.add("td").cls("mr-links"), r.host, urls);
     }
     return doc.serialize();
@@ -188,6 +191,13 @@ std::string render_host_body(const HostRow& r, const BoardEntry& e,
     if (r.score >= 0) fact("Score", std::to_string(r.score));
     if (r.findings >= 0) fact("Findings", std::to_string(r.findings));
     if (!r.pool.empty()) fact("Pool", r.pool);
+    if (!r.incident_id.empty()) {
+        HtmlNode tr = facts.add("tr");
+        tr.add("th", "Incident");
+        HtmlNode td = tr.add("td");
+        td.add("a", r.incident_id).attr("href", "incident-" + url_encode(r.incident_id) + ".html").attr("id", "mr-incident-link");
+        td.text(": " + r.incident_status);
+    }
     fact("Last report", format_time(e.logtime));
     fact("Valid until", format_time(e.validtime));
     if (r.color == "red" && !r.acked)

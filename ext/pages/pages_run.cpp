@@ -135,6 +135,10 @@ void read_history(HostRow& r, const PagesConfig& cfg, HostInputs& in) {
         in.hist = parse_history(in.history_text, SIZE_MAX);
     }
     r.clean = clean_status(r.color, r.since, in.hist, have_history, cfg.now, cfg.clean_hours);
+    if (auto it = cfg.incidents.find(r.host); it != cfg.incidents.end()) {
+        r.incident_id = it->second.first;
+        r.incident_status = it->second.second;
+    }
     if (r.color == "red") {
         PagingInfo p = find_paging(cfg.alerts_cfg, r.host, cfg.urls.test);
         r.paging = paging_text(p, cfg.urls.test);
@@ -189,7 +193,7 @@ std::string run_fingerprint(const Templates& t, const PagesConfig& cfg) {
     for (const auto* tp : {&t.header, &t.footer}) hash_field(run, tp->fingerprint_text());
     hash_field(run, cfg.urls.cgi + "\x1f" + cfg.urls.skin + "\x1f" + cfg.urls.pages + "\x1f" + cfg.urls.test);
     hash_field(run, std::to_string(cfg.history_events) + "/" + std::to_string(cfg.clean_hours));
-    hash_field(run, "v2");  // bump when render_host_body changes
+    hash_field(run, "v3");  // bump when render_host_body changes
     return run.hex();
 }
 
@@ -201,7 +205,7 @@ std::string host_fingerprint(const std::string& run_key, const BoardEntry& e, co
     hash_field(h, run_key);
     for (const std::string* f : std::initializer_list<const std::string*>{
              &e.host, &e.test, &e.color, &e.ackmsg, &e.line1, &e.message, &in.history_text,
-             &in.stored_text, &r.paging})
+             &in.stored_text, &r.paging, &r.incident_id, &r.incident_status})
         hash_field(h, *f);
     hash_field(h, std::to_string(e.lastchange) + "/" + std::to_string(e.logtime) + "/" +
                       std::to_string(e.validtime) + "/" + std::to_string(e.acktime) + "/" +

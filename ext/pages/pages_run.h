@@ -3,6 +3,8 @@
 // host pages whose inputs did not change.
 #pragma once
 #include <ctime>
+#include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,8 @@ struct PagesConfig {
     std::time_t now = 0;
     bool durable = true;          // fsync the fleet and wall pages
     size_t history_events = 20;
+    // host -> {incident id, status}: linked from the fleet and host pages (incident_pages.h).
+    std::map<std::string, std::pair<std::string, std::string>> incidents;
 };
 
 struct PagesResult {

@@ -40,12 +40,12 @@ void IncidentDriver::maybe_reload_config(std::time_t now) {
         siem_.configure(SiemConfig{});  // no file: the defaults (events file on, no syslog)
         return;
     }
-    std::string text, error;
-    if (!read_text_file(siem_path_, text, error, 1u << 20)) {
-        log_.push_back("SIEM config " + siem_path_ + " unreadable, previous settings stay: " + error);
+    Expected<std::string> text = read_file(siem_path_, 1u << 20);
+    if (!text) {
+        log_.push_back("SIEM config " + siem_path_ + " unreadable, previous settings stay: " + text.error().message);
         return;
     }
-    Expected<SiemConfig> c = parse_siem_config(text, siem_path_);
+    Expected<SiemConfig> c = parse_siem_config(*text, siem_path_);
     if (!c) {
         log_.push_back("SIEM config error, previous settings stay in force: " + c.error().message);
         return;

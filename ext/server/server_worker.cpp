@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstring>
+#include <utility>
 
 #include "server/agentless.h"
 #include "server/incident_driver.h"
@@ -227,7 +229,13 @@ void ServerWorker::drive_incident(StatusInput& in, const std::string& config_cla
     r.color = status_color(in);
     r.visibility_full = in.visibility_full;
     r.findings = &in.verdict.findings;
+    // The status's headline is HTML-escaped for Xymon; a SIEM gets the text itself.
     r.headline = build_headline(in);
+    for (const auto& [ent, ch] : {std::pair<const char*, const char*>{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
+                                  {"&#39;", "'"}, {"&amp;", "&"}}) {
+        for (size_t p = r.headline.find(ent); p != std::string::npos; p = r.headline.find(ent, p + 1))
+            r.headline.replace(p, std::strlen(ent), ch);
+    }
     r.agent = in.agent;
     r.ioc_version = in.ioc_version;
     IncidentLink link = incidents_->observe(r, effective_for(in.host, config_class).incident);
