@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/text_util.h"
+#include "util/utf8.h"
 
 namespace mr {
 
@@ -16,8 +17,8 @@ std::string process_label(const IncidentProcess& p) {
 }
 
 // Markdown: one line, specials backslash-escaped, control bytes as '?'.
-std::string md(const std::string& s) {
-    std::string out;
+std::string md(const std::string& raw) {
+    std::string s = valid_utf8(raw), out;
     for (unsigned char c : s) {
         if (c < 0x20 || c == 0x7f) out += '?';
         else if (std::string_view("\\`*_{}[]<>()#+-!|.&~").find(static_cast<char>(c)) != std::string_view::npos) {

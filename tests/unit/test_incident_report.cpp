@@ -126,6 +126,8 @@ TEST_CASE("incident markdown: sections, impact formula, host text escaped on one
     CHECK(md.find("<b>") == std::string::npos);
     CHECK(md.find("\\<b\\>now\\</b\\>") != std::string::npos);
     CHECK(md.find("r</script>") == std::string::npos);
+    CHECK(md.find("\xff") == std::string::npos);   // the comm's invalid UTF-8 became U+FFFD
+    CHECK(md.find("\xef\xbf\xbd") != std::string::npos);
     CHECK(r.summary.find("Miner incident on web01: ") == 0);
     REQUIRE(r.done.size() == 1);
     CHECK(r.done[0]->kind == "acknowledged");
