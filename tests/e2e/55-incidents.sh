@@ -100,6 +100,12 @@ xq "xymondack $COOKIE 60 Investigating the miner, ticket INC-4711" >/dev/null
 check "the ack reaches the incidents' events file (page channel worker)" \
     wait_until 20 grep -q "host=$H .*kind=acknowledged" "$INC/xymond-events.log"
 
+# Disabled for maintenance and enabled again: the enadis channel worker records both.
+xq "disable $H.miningrisk 30 e2e maintenance window" >/dev/null
+xq "enable $H.miningrisk" >/dev/null
+check "disable and enable reach the events file (enadis channel worker)" \
+    wait_until 20 bash -c "grep -q 'host=$H .*kind=disabled' $INC/xymond-events.log && grep -q 'host=$H .*kind=enabled' $INC/xymond-events.log"
+
 # The miner restarts (a new life: new pid and start time): its CPU adds up.
 sleep 1
 RESTART="pid=5001 ppid=812 pcomm=apache2 pchain=apache2%00systemd uid=33 user=www-data comm=xmrig exe=/tmp/.x/xmrig cores=3.90 pool=203.0.113.5:3333 color=red argv=./xmrig cpu=1800.00 startticks=900000 start=$((NOW - 1800))
@@ -107,6 +113,7 @@ RESTART="pid=5001 ppid=812 pcomm=apache2 pchain=apache2%00systemd uid=33 user=ww
 report $H red "$RESTART" 'pid=5001 id=pool_connection strength=strong evidence=203.0.113.5:3333%20ESTABLISHED
 ' | send
 check "the acknowledgement is on the incident's timeline" wait_until 15 grep -q "kind=acknowledged" "$INC/$ID.state"
+check "disabled and enabled are on the incident's timeline" bash -c "grep -q kind=disabled $INC/$ID.state && grep -q kind=enabled $INC/$ID.state"
 
 # The worker restarts (Xymon restarted): the incident carries on from its state file.
 xymon_down; xymon_up
