@@ -2,9 +2,18 @@
 
 #include <algorithm>
 
+#include "util/utf8.h"
+
 namespace mr {
 
 namespace {
+
+std::vector<std::string> utf8_all(const std::vector<std::string>& v) {
+    std::vector<std::string> out;
+    out.reserve(v.size());
+    for (const auto& s : v) out.push_back(valid_utf8(s));
+    return out;
+}
 
 std::string who(const IncidentProcess& p) {
     return p.pid > 0 ? p.comm + " (pid " + std::to_string(p.pid) + ", user " + p.user + ")" : "the host itself";
@@ -36,16 +45,18 @@ void gather(Incident& inc, const CycleInput& in, LifecycleResult& r) {
             r.new_processes.push_back(inc.processes.size() - 1);
         }
         // The latest report wins for what can change; the worst colour and all signals stay.
+        // Host text enters the incident as valid UTF-8 (invalid bytes as U+FFFD), so the report,
+        // its .md and .json and the state file all say the same (Xymon's clientlog keeps the bytes).
         p->start_time = f.start_time ? f.start_time : p->start_time;
-        p->comm = f.comm;
-        p->exe = f.exe;
-        p->user = f.user;
-        p->parent_comm = f.parent_comm;
-        if (!f.parent_chain.empty()) p->parent_chain = f.parent_chain;
-        else if (p->parent_chain.empty() && !f.parent_comm.empty()) p->parent_chain = {f.parent_comm};
-        if (!f.pool.empty()) p->pool = f.pool;
-        if (!f.sha256.empty()) p->sha256 = f.sha256;
-        p->argv = f.argv;
+        p->comm = valid_utf8(f.comm);
+        p->exe = valid_utf8(f.exe);
+        p->user = valid_utf8(f.user);
+        p->parent_comm = valid_utf8(f.parent_comm);
+        if (!f.parent_chain.empty()) p->parent_chain = utf8_all(f.parent_chain);
+        else if (p->parent_chain.empty() && !f.parent_comm.empty()) p->parent_chain = {p->parent_comm};
+        if (!f.pool.empty()) p->pool = valid_utf8(f.pool);
+        if (!f.sha256.empty()) p->sha256 = valid_utf8(f.sha256);
+        p->argv = utf8_all(f.argv);
         for (const Signal& s : f.signals)
             if (std::find(p->signals.begin(), p->signals.end(), s.id) == p->signals.end()) p->signals.push_back(s.id);
         if (f.color > p->worst) p->worst = f.color;

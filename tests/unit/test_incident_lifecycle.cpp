@@ -159,3 +159,14 @@ TEST_CASE("lifecycle: the process's start and executable times join the timeline
     CHECK(h.inc->timeline[2].kind == "process_start");
     CHECK(h.inc->timeline[3].kind == "first_red");
 }
+
+TEST_CASE("lifecycle: host text joins the incident as valid UTF-8") {
+    Host h;
+    Finding f = miner(42, 77, 100);
+    f.comm = std::string("x\xffm", 3);
+    f.argv = {std::string("-o\xfe", 3)};
+    h.report(Color::red, {f});
+    REQUIRE(h.inc);
+    CHECK(h.inc->processes[0].comm == "x\xef\xbf\xbdm");
+    CHECK(h.inc->processes[0].argv[0] == "-o\xef\xbf\xbd");
+}
