@@ -113,14 +113,10 @@ install: programs man
 # Removes what make install put in place, the admin's files (policy, feed list) and the state
 # included; before installing the packages over a make install.
 uninstall:
-	rm -f $(DESTDIR)$(XYMON_CLIENT_EXT)/miningrisk-client $(DESTDIR)$(XYMON_ETC)/clientlaunch.d/miningrisk.cfg
-	rm -f $(DESTDIR)$(XYMON_SERVER_EXT)/xymond_miningrisk $(DESTDIR)$(XYMON_SERVER_EXT)/miningrisk-pages \
-	      $(DESTDIR)$(XYMON_SERVER_EXT)/miningrisk-feed $(DESTDIR)$(XYMON_ETC)/tasks.d/miningrisk*.cfg \
-	      $(DESTDIR)$(XYMON_ETC)/xymonserver.d/miningrisk.cfg $(DESTDIR)$(XYMON_ETC)/graphs.d/miningrisk.cfg \
-	      $(DESTDIR)$(XYMON_ETC)/miningrisk.cfg $(DESTDIR)$(XYMON_ETC)/miningrisk-feed.cfg \
-	      $(DESTDIR)$(XYMON_ETC)/miningrisk-pools.cfg $(DESTDIR)$(XYMON_ETC)/web/miningrisk*
+	rm -f $(DESTDIR)$(XYMON_CLIENT_EXT)/*miningrisk* $(DESTDIR)$(XYMON_SERVER_EXT)/*miningrisk* \
+	      $(DESTDIR)$(XYMON_ETC)/*.d/*miningrisk* $(DESTDIR)$(XYMON_ETC)/*miningrisk* $(DESTDIR)$(XYMON_ETC)/web/miningrisk*
 	rm -f $(foreach m,$(MAN_PAGES),$(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
-	rm -rf $(DESTDIR)$(MR_SHARE) $(DESTDIR)$(XYMON_WWW)/miningrisk
+	rm -rf $(DESTDIR)$(MR_SHARE) $(DESTDIR)$(XYMON_WWW)/miningrisk $(DESTDIR)/var/lib/xymon/tmp/miningrisk*
 	find $(DESTDIR)/var/lib/xymon/miningrisk -mindepth 1 -maxdepth 1 ! -name evidence -exec rm -rf {} + 2>/dev/null || true
 	rmdir $(DESTDIR)/var/lib/xymon/miningrisk 2>/dev/null || true
 
