@@ -6,6 +6,7 @@
 
 #include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
+#include "util/path_util.h"
 
 namespace mr {
 
@@ -14,11 +15,8 @@ namespace {
 constexpr size_t kMaxEnvironBytes = 64 * 1024;
 constexpr size_t kMaxEnvironEntries = 1024;
 
-bool under_suspicious_dir(const std::string& exe) {
-    for (const char* p : {"/tmp/", "/var/tmp/", "/dev/shm/"})
-        if (exe.rfind(p, 0) == 0) return true;
-    return exe.find("/.") != std::string::npos;  // a hidden directory anywhere on the path
-}
+// A program run from a temp or hidden directory (readlink gives canonical paths).
+bool under_suspicious_dir(const std::string& exe) { return path_place(exe) != PathPlace::normal; }
 
 }  // namespace
 

@@ -7,10 +7,9 @@
 
 #include "rules/identity_rules.h"
 #include "rules/ioc_list.h"
-#include "util/keccak.h"
-#include "rules/monero_address.h"
 #include "rules/rules.h"
-#include "util/sha256.h"
+#include "rules/wallet_address.h"
+#include "util/path_util.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -21,9 +20,6 @@ constexpr size_t kMaxTokens = 256;
 constexpr size_t kMaxTokenBytes = 4096;
 constexpr size_t kMaxEnvEntries = 256;
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 
 // Word separators: whitespace and the shell punctuation a "sh -c '...'" line carries.
 bool is_separator(char c) {
@@ -63,7 +59,7 @@ bool parse_endpoint(std::string_view s, std::string& host, uint16_t& port, bool 
     if (s.size() > 512) return false;
     if (size_t p = s.find("://"); p != std::string_view::npos) {
         for (size_t i = 0; i < p; ++i)
-            if (!is_alnum(s[i]) && s[i] != '+' && s[i] != '.' && s[i] != '-') return false;
+            if (!is_ascii_alnum(s[i]) && s[i] != '+' && s[i] != '.' && s[i] != '-') return false;
         s = s.substr(p + 3);
     }
     s = s.substr(0, s.find_first_of("/?#"));
@@ -94,84 +90,20 @@ bool parse_endpoint(std::string_view s, std::string& host, uint16_t& port, bool 
     return true;
 }
 
-// --- wallets ---
-
-const char kBase58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-const char kBech32[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-
-struct CharMaps {
-    int8_t b58[256];
-    int8_t bech[256];
-    int8_t b64[256];
-    CharMaps() {
-        std::memset(b58, -1, sizeof b58);
-        std::memset(bech, -1, sizeof bech);
-        std::memset(b64, -1, sizeof b64);
-        for (int i = 0; kBase58[i]; ++i) b58[uint8_t(kBase58[i])] = int8_t(i);
-        for (int i = 0; kBech32[i]; ++i) {
-            bech[uint8_t(kBech32[i])] = int8_t(i);
-            bech[uint8_t(kBech32[i] >= 'a' ? kBech32[i] - 32 : kBech32[i])] = int8_t(i);
-        }
-        const char* b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (int i = 0; i < 64; ++i) b64[uint8_t(b64chars[i])] = int8_t(i);
-        b64[uint8_t('-')] = 62;  // URL-safe alphabet
-        b64[uint8_t('_')] = 63;
+// Standard or URL-safe base64 alphabet -> value, -1 elsewhere.
+struct Base64Map {
+    int8_t v[256];
+    Base64Map() {
+        std::memset(v, -1, sizeof v);
+        const char* chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < 64; ++i) v[uint8_t(chars[i])] = int8_t(i);
+        v[uint8_t('-')] = 62;  // URL-safe alphabet
+        v[uint8_t('_')] = 63;
     }
 };
-const CharMaps& maps() {
-    static const CharMaps m;
+const Base64Map& base64_map() {
+    static const Base64Map m;
     return m;
-}
-
-bool all_base58(std::string_view s) {
-    for (char c : s)
-        if (maps().b58[uint8_t(c)] < 0) return false;
-    return true;
-}
-
-// Base58Check: 25 bytes, version 0x00 (P2PKH, "1...") or 0x05 (P2SH, "3..."), double-SHA256
-// checksum. A random word of the right shape fails this, which keeps false positives away.
-bool valid_base58check(std::string_view s) {
-    std::array<uint8_t, 25> n{};
-    for (char c : s) {
-        unsigned carry = unsigned(maps().b58[uint8_t(c)]);
-        for (size_t i = n.size(); i-- > 0;) {
-            carry += 58u * n[i];
-            n[i] = uint8_t(carry);
-            carry >>= 8;
-        }
-        if (carry) return false;
-    }
-    if (n[0] != 0x00 && n[0] != 0x05) return false;
-    auto h1 = sha256(std::string_view(reinterpret_cast<const char*>(n.data()), 21));
-    auto h2 = sha256(std::string_view(reinterpret_cast<const char*>(h1.data()), 32));
-    return std::memcmp(h2.data(), &n[21], 4) == 0;
-}
-
-// BIP-173 / BIP-350: bech32 or bech32m checksum over hrp "bc".
-bool valid_bech32_bc(std::string_view s) {
-    if (s.size() < 14 || s.size() > 90 || !ieq_prefix(s, "bc1")) return false;
-    bool has_lower = false, has_upper = false;
-    for (char c : s) {
-        has_lower |= c >= 'a' && c <= 'z';
-        has_upper |= c >= 'A' && c <= 'Z';
-    }
-    if (has_lower && has_upper) return false;
-    static const uint32_t gen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3};
-    uint32_t chk = 1;
-    auto step = [&](uint32_t v) {
-        uint32_t b = chk >> 25;
-        chk = ((chk & 0x1ffffff) << 5) ^ v;
-        for (int i = 0; i < 5; ++i)
-            if ((b >> i) & 1) chk ^= gen[i];
-    };
-    step('b' >> 5); step('c' >> 5); step(0); step('b' & 31); step('c' & 31);
-    for (size_t i = 3; i < s.size(); ++i) {
-        int8_t v = maps().bech[uint8_t(s[i])];
-        if (v < 0) return false;
-        step(uint32_t(v));
-    }
-    return chk == 1 || chk == 0x2bc830a3;
 }
 
 // --- per-process matching state ---
@@ -229,10 +161,10 @@ struct Matcher {
     void check_base64_runs(std::string_view w, std::string_view where) {
         size_t i = 0;
         while (i < w.size()) {
-            while (i < w.size() && maps().b64[uint8_t(w[i])] < 0) ++i;
+            while (i < w.size() && base64_map().v[uint8_t(w[i])] < 0) ++i;
             size_t start = i;
             bool up = false, low = false;
-            while (i < w.size() && maps().b64[uint8_t(w[i])] >= 0) {
+            while (i < w.size() && base64_map().v[uint8_t(w[i])] >= 0) {
                 up |= w[i] >= 'A' && w[i] <= 'Z';
                 low |= w[i] >= 'a' && w[i] <= 'z';
                 ++i;
@@ -280,25 +212,14 @@ void check_ld_preload(std::string_view value, std::vector<Signal>& out) {
 
 }  // namespace
 
-const char* to_string(WalletKind k) {
-    switch (k) {
-        case WalletKind::monero: return "monero";
-        case WalletKind::bitcoin_legacy: return "bitcoin";
-        case WalletKind::bitcoin_bech32: return "bitcoin-bech32";
-        case WalletKind::ethereum: return "ethereum";
-        case WalletKind::none: break;
-    }
-    return "none";
-}
-
 std::string_view find_stratum_url(std::string_view s) {
     for (size_t i = 0; i + 14 <= s.size(); ++i) {
         if (to_lower_ascii(s[i]) != 's' || !ieq_prefix(s.substr(i), "stratum")) continue;
         size_t j = i + 7;
-        while (j < s.size() && is_digit(s[j]) && j < i + 9) ++j;
+        while (j < s.size() && is_ascii_digit(s[j]) && j < i + 9) ++j;
         if (j >= s.size() || s[j] != '+') continue;
         size_t k = ++j;
-        while (k < s.size() && is_alpha(s[k]) && k - j < 6) ++k;
+        while (k < s.size() && is_ascii_alpha(s[k]) && k - j < 6) ++k;
         if (k - j < 2 || s.substr(k, 3) != "://") continue;
         size_t end = k + 3;
         while (end < s.size() && !is_separator(s[end]) && s[end] != ',') ++end;
@@ -321,7 +242,7 @@ bool decode_base64(std::string_view s, std::string& out, size_t max_out) {
     uint32_t acc = 0;
     int bits = 0;
     for (char c : s) {
-        int8_t v = maps().b64[uint8_t(c)];
+        int8_t v = base64_map().v[uint8_t(c)];
         if (v < 0) return false;
         acc = (acc << 6) | uint32_t(v);
         bits += 6;
@@ -332,59 +253,6 @@ bool decode_base64(std::string_view s, std::string& out, size_t max_out) {
         }
     }
     return true;
-}
-
-// An Ethereum address "0x" + 40 hex digits. Mixed case carries the EIP-55 checksum (a letter is
-// upper case where the Keccak-256 of the lower-case address has a nibble >= 8); one case only
-// carries none.
-bool valid_ethereum_address(std::string_view w) {
-    if (w.size() != 42 || w[0] != '0' || (w[1] != 'x' && w[1] != 'X')) return false;
-    std::string lower;
-    bool upper_seen = false, lower_seen = false;
-    for (size_t i = 2; i < w.size(); ++i) {
-        char c = w[i];
-        if (!is_digit(c) && !((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-        upper_seen |= c >= 'A' && c <= 'F';
-        lower_seen |= c >= 'a' && c <= 'f';
-        lower += to_lower_ascii(c);
-    }
-    if (!(upper_seen && lower_seen)) return true;
-    auto hash = keccak256(lower);
-    for (size_t i = 0; i < lower.size(); ++i) {
-        if (is_digit(lower[i])) continue;
-        int nibble = (hash[i / 2] >> (i % 2 ? 0 : 4)) & 0xf;
-        bool upper = w[i + 2] >= 'A' && w[i + 2] <= 'F';
-        if (upper != (nibble >= 8)) return false;
-    }
-    return true;
-}
-
-WalletKind classify_wallet(std::string_view w) {
-    if (valid_ethereum_address(w)) return WalletKind::ethereum;
-    if ((w.size() == 95 || w.size() == 106) && (w[0] == '4' || w[0] == '8') && valid_monero_address(w))
-        return WalletKind::monero;
-    if (w.size() >= 26 && w.size() <= 35 && (w[0] == '1' || w[0] == '3') && all_base58(w) &&
-        valid_base58check(w))
-        return WalletKind::bitcoin_legacy;
-    if (w.size() >= 42 && w.size() <= 62 && valid_bech32_bc(w)) return WalletKind::bitcoin_bech32;
-    return WalletKind::none;
-}
-
-WalletKind find_wallet(std::string_view token, std::string_view* wallet) {
-    size_t i = 0;
-    while (i < token.size()) {
-        while (i < token.size() && !is_alnum(token[i])) ++i;
-        size_t start = i;
-        while (i < token.size() && is_alnum(token[i])) ++i;
-        std::string_view word = token.substr(start, i - start);
-        if (word.size() < 26 || word.size() > 106) continue;
-        WalletKind k = classify_wallet(word);
-        if (k != WalletKind::none) {
-            if (wallet) *wallet = word;
-            return k;
-        }
-    }
-    return WalletKind::none;
 }
 
 bool split_host_port(std::string_view s, std::string& host, uint16_t& port) {

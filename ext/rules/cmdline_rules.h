@@ -37,13 +37,6 @@ std::string url_host_port(std::string_view url);
 // false if `s` is not base64.
 bool decode_base64(std::string_view s, std::string& out, size_t max_out = 4096);
 
-enum class WalletKind { none, monero, bitcoin_legacy, bitcoin_bech32, ethereum };
-const char* to_string(WalletKind k);
-// Classifies one word (no ".worker" suffix). Monero and Bitcoin forms are checksum-verified.
-WalletKind classify_wallet(std::string_view word);
-// Finds a wallet among the alphanumeric words of `token` ("4AbC...xyz.rig01" -> monero).
-WalletKind find_wallet(std::string_view token, std::string_view* wallet = nullptr);
-
 // Splits "[scheme://][user@]host:port[/path]" into host and port; false unless both are
 // well-formed (a domain with a non-numeric top label, an IPv4 or a bracketed IPv6, a port 1-65535).
 bool split_host_port(std::string_view s, std::string& host, uint16_t& port);

@@ -5,6 +5,7 @@
 
 #include "rules/identity_rules.h"
 #include "rules/rules.h"
+#include "util/path_util.h"
 
 namespace mr {
 

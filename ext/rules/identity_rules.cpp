@@ -4,6 +4,7 @@
 
 #include "rules/name_rules.h"
 #include "rules/rules.h"
+#include "util/path_util.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -60,29 +61,6 @@ std::string fmt_cores(double c) {
 }
 
 }  // namespace
-
-PathPlace path_place(std::string_view path, std::string* where) {
-    for (const char* d : {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/"}) {
-        if (starts_with(path, d)) {
-            if (where) *where = std::string(d, std::char_traits<char>::length(d) - 1);
-            return PathPlace::temp;
-        }
-    }
-    // Any component that starts with '.' (but is not "." or ".."), e.g. /root/.x/ or /usr/.../
-    size_t i = 0;
-    while (i < path.size()) {
-        size_t start = i;
-        size_t end = path.find('/', start);
-        if (end == std::string_view::npos) end = path.size();
-        std::string_view comp = path.substr(start, end - start);
-        if (comp.size() >= 1 && comp[0] == '.' && comp != "." && comp != "..") {
-            if (where) *where = std::string(path.substr(0, end));
-            return PathPlace::hidden;
-        }
-        i = end + 1;
-    }
-    return PathPlace::normal;
-}
 
 bool has_user_image(const ProcessInfo& p) {
     return !p.exe.empty() || p.exe_deleted || p.exe_memfd || !p.argv.empty();

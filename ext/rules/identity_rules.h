@@ -19,12 +19,6 @@ namespace mr {
 
 class RuleSet;
 
-enum class PathPlace { normal, temp, hidden };
-// Where a path lives: under a world-writable temp dir (/tmp, /var/tmp, /dev/shm), under a hidden
-// directory (a component starting with '.', such as "/root/.x/" or "/usr/lib/.../"), or neither.
-// `where` receives the directory that made the decision.
-PathPlace path_place(std::string_view path, std::string* where = nullptr);
-
 // True if `p` shows an executable or a command line, which kernel threads never have.
 bool has_user_image(const ProcessInfo& p);
 

@@ -1,15 +1,10 @@
 #include "rules/name_rules.h"
 
 #include "rules/rules.h"
+#include "util/path_util.h"
 #include "util/text_util.h"
 
 namespace mr {
-
-std::string_view base_name(std::string_view path) {
-    while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-    size_t slash = path.rfind('/');
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
 
 std::string_view argv0_name(const ProcessInfo& p) {
     if (p.argv.empty()) return {};

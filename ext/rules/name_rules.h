@@ -8,13 +8,12 @@
 
 #include "model/findings.h"
 #include "model/model.h"
+#include "util/path_util.h"
 
 namespace mr {
 
 class RuleSet;
 
-// Last path component ("/usr/bin/xmrig" -> "xmrig").
-std::string_view base_name(std::string_view path);
 // The program name the process shows in argv[0]: its first word, as a base name ("" if none).
 // A process that rewrote its whole command line into argv[0] still yields its first word.
 std::string_view argv0_name(const ProcessInfo& p);

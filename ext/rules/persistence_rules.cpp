@@ -9,6 +9,7 @@
 #include "util/expected.h"
 #include "util/file_io.h"
 #include "rules/rules.h"
+#include "util/path_util.h"
 #include "util/text_util.h"
 
 namespace mr {

@@ -13,6 +13,11 @@ namespace mr {
 // The C locale's white space: what isspace() says without a locale behind it.
 inline constexpr std::string_view kAsciiSpace = " \t\n\r\v\f";
 
+// ASCII character classes, whatever the locale (host text is bytes, not characters).
+inline bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
+
 // 'A'..'Z' to 'a'..'z'; every other byte as it is.
 char to_lower_ascii(char c);
 std::string to_lower_ascii(std::string_view s);

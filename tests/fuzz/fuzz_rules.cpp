@@ -14,6 +14,7 @@
 #include "rules/detector.h"
 #include "rules/ioc_list.h"
 #include "rules/rule_files.h"
+#include "rules/wallet_address.h"
 #include "rules/rule_text.h"
 #include "util/file_io.h"
 

@@ -6,6 +6,7 @@
 #include "rules/cmdline_rules.h"
 #include "util/keccak.h"
 #include "rules/monero_address.h"
+#include "rules/wallet_address.h"
 #include "rules_test_util.h"
 
 using mr_test::has_signal;
