@@ -168,15 +168,15 @@ FeedReport update_feed(const FeedSpec& spec, const FeedConfig& cfg, const std::s
                        long long now, bool fetch) {
     FeedReport r{spec.name, feed_format_name(spec.format), spec.license, false, "", {}};
     FeedState st;
-    std::string error;
     std::string state_path = feed_state_path(dir, spec.name);
     std::string list_path = feed_list_path(dir, spec.name);
-    if (!load_feed_state(state_path, st, error)) {
-        log_line(error + "; starting from an empty state");
-        st = FeedState{};
-    }
-    bool have_list = load_entry_list(list_path, r.entries, error);
-    if (!have_list) r.entries.clear();
+    if (Expected<FeedState> loaded = load_feed_state(state_path))
+        st = std::move(*loaded);
+    else
+        log_line(loaded.error().message + "; starting from an empty state");
+    Expected<std::vector<FeedEntry>> list = load_entry_list(list_path);
+    bool have_list = bool(list);
+    if (have_list) r.entries = std::move(*list);
     if (st.url != spec.url) {  // validators belong to the old URL
         st.etag.clear();
         st.last_modified.clear();
@@ -212,7 +212,8 @@ FeedReport update_feed(const FeedSpec& spec, const FeedConfig& cfg, const std::s
             limits.max_entries = spec.max_entries;
             limits.previous_entries = have_list ? r.entries.size() : 0;
             ValidationResult v = validate_feed(parsed, limits);
-            if (v.ok && save_entry_list(list_path, parsed.entries, error)) {
+            Status saved = v.ok ? save_entry_list(list_path, parsed.entries) : Status{};
+            if (v.ok && saved) {
                 st.etag = res.etag;
                 st.last_modified = res.last_modified;
                 st.entries = parsed.entries.size();
@@ -227,7 +228,7 @@ FeedReport update_feed(const FeedSpec& spec, const FeedConfig& cfg, const std::s
                                                        : "");
                 log_line(fmt::format("feed {}: {}", spec.name, outcome));
             } else {
-                st.last_error = v.ok ? "cannot save list: " + error : "download refused: " + v.reason;
+                st.last_error = v.ok ? "cannot save list: " + saved.error().message : "download refused: " + v.reason;
                 st.last_error_time = now;
                 log_line(fmt::format("feed {}: {}", spec.name, st.last_error));
             }
@@ -236,7 +237,7 @@ FeedReport update_feed(const FeedSpec& spec, const FeedConfig& cfg, const std::s
             st.last_error_time = now;
             log_line(fmt::format("feed {}: {}", spec.name, st.last_error));
         }
-        if (!save_feed_state(state_path, st, error)) log_line(error);
+        if (Status saved = save_feed_state(state_path, st); !saved) log_line(saved.error().message);
     }
 
     long long age = now - st.last_good;
@@ -299,14 +300,14 @@ MergeReport merge_and_write(const FeedConfig& cfg, const std::vector<FeedReport>
         std::sort(domains.begin(), domains.end());
         domains.erase(std::unique(domains.begin(), domains.end()), domains.end());
         ResolveState rs;
-        std::string error, path = dir + "/resolved.state";
-        if (!load_resolve_state(path, rs, error)) {
-            mr_.notes.push_back(error + " (started afresh)");
-            rs = ResolveState{};
-        }
+        std::string path = dir + "/resolved.state";
+        if (Expected<ResolveState> loaded = load_resolve_state(path))
+            rs = std::move(*loaded);
+        else
+            mr_.notes.push_back(loaded.error().message + " (started afresh)");
         Resolver resolver = cfg.resolve_hosts.empty() ? system_resolver() : hosts_file_resolver(cfg.resolve_hosts);
         ResolveSummary sum = update_resolved(rs, domains, resolver, cfg.resolve_timeout, now, cfg.resolve_max_age);
-        if (!save_resolve_state(path, rs, error)) mr_.problems.push_back(error);
+        if (Status saved = save_resolve_state(path, rs); !saved) mr_.problems.push_back(saved.error().message);
         mr_.notes.push_back(fmt::format("resolved {} of {} pool domains on the server ({} failed, {} aged out)",
                                         sum.resolved, domains.size(), sum.failed, sum.expired));
         sources.push_back({"resolved", resolved_entries(rs)});

@@ -105,10 +105,10 @@ Resolver hosts_file_resolver(const std::string& path) {
     };
 }
 
-bool load_resolve_state(const std::string& path, ResolveState& out, std::string& error) {
-    out.items.clear();
+Expected<ResolveState> load_resolve_state(const std::string& path) {
+    ResolveState out;
     Expected<std::string> text = read_file(path, 64 << 20);
-    if (!text) return true;  // none yet
+    if (!text) return out;  // none yet
     std::istringstream in(*text);
     std::string line;
     std::size_t line_no = 0;
@@ -117,20 +117,18 @@ bool load_resolve_state(const std::string& path, ResolveState& out, std::string&
         if (line.empty() || line[0] == '#') continue;
         std::istringstream w(line);
         ResolvedAddress r;
-        if (!(w >> r.domain >> r.address >> r.first_seen >> r.last_seen)) {
-            error = at_line(path, long(line_no), "expected 'domain address first_seen last_seen'");
-            return false;
-        }
+        if (!(w >> r.domain >> r.address >> r.first_seen >> r.last_seen))
+            return fail_at(path, long(line_no), "expected 'domain address first_seen last_seen'");
         out.items.push_back(r);
     }
-    return true;
+    return out;
 }
 
-bool save_resolve_state(const std::string& path, const ResolveState& st, std::string& error) {
+Status save_resolve_state(const std::string& path, const ResolveState& st) {
     std::string text = "# domain address first_seen last_seen (written by miningrisk-feed)\n";
     for (const auto& r : st.items)
         text += fmt::format("{} {} {} {}\n", r.domain, r.address, r.first_seen, r.last_seen);
-    return succeeded(write_file_atomic(path, text), error);
+    return write_file_atomic(path, text);
 }
 
 ResolveSummary update_resolved(ResolveState& st, const std::vector<std::string>& domains,

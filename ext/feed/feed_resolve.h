@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "feed/feed_formats.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -31,8 +32,8 @@ struct ResolveState {
     std::vector<ResolvedAddress> items;
 };
 
-bool load_resolve_state(const std::string& path, ResolveState& out, std::string& error);
-bool save_resolve_state(const std::string& path, const ResolveState& st, std::string& error);
+Expected<ResolveState> load_resolve_state(const std::string& path);
+Status save_resolve_state(const std::string& path, const ResolveState& st);
 
 struct ResolveSummary {
     std::size_t resolved = 0;   // domains that answered

@@ -42,22 +42,18 @@ std::string feed_list_path(const std::string& dir, const std::string& name) {
     return dir + "/" + name + ".list";
 }
 
-bool load_feed_state(const std::string& path, FeedState& out, std::string& error) {
-    out = FeedState{};
+Expected<FeedState> load_feed_state(const std::string& path) {
+    FeedState out;
     Expected<std::string> text = read_file(path, 1 << 20);
     if (!text) {
-        if (access(path.c_str(), F_OK) != 0) return true;  // first run
-        error = fmt::format("{}: cannot read", path);
-        return false;
+        if (access(path.c_str(), F_OK) != 0) return out;  // first run
+        return fail(fmt::format("{}: cannot read", path));
     }
     LineReader lines(*text);
     for (std::string_view line; lines.next(line);) {
         if (line.empty() || line[0] == '#') continue;
         std::size_t eq = line.find('=');
-        if (eq == std::string_view::npos) {
-            error = at_line(path, long(lines.number()), "expected key=value");
-            return false;
-        }
+        if (eq == std::string_view::npos) return fail_at(path, long(lines.number()), "expected key=value");
         std::string k(line.substr(0, eq)), v(line.substr(eq + 1));
         long long n = 0;
         bool num_ok = to_ll(v, n) || v.empty();
@@ -71,41 +67,33 @@ bool load_feed_state(const std::string& path, FeedState& out, std::string& error
         else if (k == "entries" && num_ok) out.entries = static_cast<std::size_t>(n);
         // unknown keys: written by a newer version, ignored
     }
-    return true;
+    return out;
 }
 
-bool save_feed_state(const std::string& path, const FeedState& st, std::string& error) {
+Status save_feed_state(const std::string& path, const FeedState& st) {
     std::string text = fmt::format(
         "# miningrisk-feed state\nurl={}\netag={}\nlast_modified={}\nlast_good={}\n"
         "last_attempt={}\nlast_error_time={}\nlast_error={}\nentries={}\n",
         one_line(st.url), one_line(st.etag), one_line(st.last_modified), st.last_good,
         st.last_attempt, st.last_error_time, one_line(st.last_error), st.entries);
-    return succeeded(write_file_atomic(path, text), error);
+    return write_file_atomic(path, text);
 }
 
-bool save_entry_list(const std::string& path, const std::vector<FeedEntry>& entries,
-                     std::string& error) {
+Status save_entry_list(const std::string& path, const std::vector<FeedEntry>& entries) {
     std::string text;
     for (const auto& e : entries) {
         text += e.text;
         text += '\n';
     }
-    return succeeded(write_file_atomic(path, text), error);
+    return write_file_atomic(path, text);
 }
 
-bool load_entry_list(const std::string& path, std::vector<FeedEntry>& out, std::string& error) {
+Expected<std::vector<FeedEntry>> load_entry_list(const std::string& path) {
     Expected<std::string> text = read_file(path, kMaxFeedFile);
-    if (!text) {
-        error = fmt::format("{}: cannot read", path);
-        return false;
-    }
+    if (!text) return fail(fmt::format("{}: cannot read", path));
     ParsedFeed p = parse_feed(*text, FeedFormat::Ioc);
-    if (p.bad_count > 0) {
-        error = at_line(path, long(p.bad[0].line), p.bad[0].reason);
-        return false;
-    }
-    out = std::move(p.entries);
-    return true;
+    if (p.bad_count > 0) return fail_at(path, long(p.bad[0].line), p.bad[0].reason);
+    return std::move(p.entries);
 }
 
 }  // namespace mr

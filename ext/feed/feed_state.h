@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "feed/feed_formats.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -25,13 +26,12 @@ std::string feed_state_path(const std::string& dir, const std::string& name);
 std::string feed_list_path(const std::string& dir, const std::string& name);
 
 // A missing file gives a default state and true; a damaged one gives false with a reason.
-bool load_feed_state(const std::string& path, FeedState& out, std::string& error);
-bool save_feed_state(const std::string& path, const FeedState& st, std::string& error);
+Expected<FeedState> load_feed_state(const std::string& path);
+Status save_feed_state(const std::string& path, const FeedState& st);
 
 // Canonical list: one entry a line.
-bool save_entry_list(const std::string& path, const std::vector<FeedEntry>& entries,
-                     std::string& error);
-bool load_entry_list(const std::string& path, std::vector<FeedEntry>& out, std::string& error);
+Status save_entry_list(const std::string& path, const std::vector<FeedEntry>& entries);
+Expected<std::vector<FeedEntry>> load_entry_list(const std::string& path);
 
 // The ceiling of a feed file read whole (downloaded lists, the merged list, state files).
 constexpr std::size_t kMaxFeedFile = 256u << 20;
