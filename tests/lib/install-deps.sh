@@ -10,6 +10,9 @@ missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
+# Node.js and npm (the ECS validator): machines of this kind ship NodeSource's nodejs, which
+# bundles npm and conflicts with Debian's npm package; ask apt only when there is no node at all.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then missing="$missing nodejs npm"; fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     echo "missing packages:$missing (run as root to install them)" >&2
