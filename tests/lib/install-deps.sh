@@ -4,7 +4,7 @@
 PKGS="build-essential pkg-config libboost-dev libboost-filesystem-dev libfmt-dev libexpected-dev
 libcurl4-openssl-dev doctest-dev libxml2-dev nlohmann-json3-dev libcap2-bin xymon xymon-client apache2 chromium
 iproute2 netcat-openbsd net-tools procps stress-ng openssl xz-utils gzip nftables ipset curl
-python3 util-linux rrdtool time rsyslog poppler-utils nodejs npm
+python3 util-linux rrdtool time rsyslog poppler-utils
 debhelper dpkg-dev fakeroot lintian help2man"
 missing=""
 for p in $PKGS; do
