@@ -114,7 +114,8 @@ install: programs man
 # included; before installing the packages over a make install.
 uninstall:
 	rm -f $(DESTDIR)$(XYMON_CLIENT_EXT)/*miningrisk* $(DESTDIR)$(XYMON_SERVER_EXT)/*miningrisk* \
-	      $(DESTDIR)$(XYMON_ETC)/*.d/*miningrisk* $(DESTDIR)$(XYMON_ETC)/*miningrisk* $(DESTDIR)$(XYMON_ETC)/web/miningrisk*
+	      $(DESTDIR)$(XYMON_ETC)/*.d/*miningrisk* $(DESTDIR)$(XYMON_ETC)/*miningrisk* $(DESTDIR)$(XYMON_ETC)/web/miningrisk* \
+	      $(DESTDIR)/etc/logrotate.d/miningrisk
 	rm -f $(foreach m,$(MAN_PAGES),$(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -rf $(DESTDIR)$(MR_SHARE) $(DESTDIR)$(XYMON_WWW)/miningrisk $(DESTDIR)/var/lib/xymon/tmp/miningrisk*
 	find $(DESTDIR)/var/lib/xymon/miningrisk -mindepth 1 -maxdepth 1 ! -name evidence -exec rm -rf {} + 2>/dev/null || true

@@ -83,7 +83,7 @@ if [ -x /usr/sbin/policy-rc.d ]; then
     check_contains "the maintainer scripts go through invoke-rc.d (restart asked for on a first install)" "$out" "invoke-rc.d"
 fi
 check "the first merged pool list exists right after install (postinst ran the updater)" test -s "$POOLS"
-check "it is owned by xymon, like the state directories" bash -c "[ \"\$(stat -c %U $POOLS /var/lib/xymon/miningrisk/feeds /var/lib/xymon/www/miningrisk | sort -u)\" = xymon ]"
+check "it is owned by xymon, like the state directories" bash -c "[ \"\$(stat -c %U $POOLS /var/lib/xymon/miningrisk/feeds /var/lib/xymon/miningrisk/incidents /var/lib/xymon/www/miningrisk /var/log/xymon/miningrisk | sort -u)\" = xymon ]"
 caps=$(getcap "$CLIENT")
 check_contains "postinst set the client's capabilities (getcap)" "$caps" "cap_dac_read_search,cap_sys_ptrace=ep"
 
@@ -179,7 +179,7 @@ out=$(apt-get purge -y -q miningrisk-server miningrisk-client 2>&1); rc=$?
 check "apt purge of both packages succeeds" [ $rc -eq 0 ]
 check_contains "purge says it kept the evidence directory" "$out" "kept $EVIDENCE"
 check "the evidence is still there" test -s "$EVIDENCE/e2e-snapshot.txt"
-left=$( (ls -d /etc/xymon/*miningrisk* /etc/xymon/*.d/miningrisk* /etc/xymon/web/miningrisk* \
+left=$( (ls -d /etc/xymon/*miningrisk* /etc/logrotate.d/miningrisk /etc/xymon/*.d/miningrisk* /etc/xymon/web/miningrisk* \
             /usr/lib/xymon/*/ext/*miningrisk* /usr/share/miningrisk /usr/share/man/man?/*miningrisk* \
             /var/lib/xymon/www/miningrisk /var/log/xymon/miningrisk* /var/lib/xymon/rrd/*/miningrisk.rrd \
             /var/lib/xymon/tmp/miningrisk* 2>/dev/null; find /var/lib/xymon/miningrisk -mindepth 1 -maxdepth 1 ! -name evidence) | tr '\n' ' ')
