@@ -314,6 +314,7 @@ int main(int argc, char** argv) {
         }
         if (!pending.empty() && (!running || !stdin_ready())) flush(pending);
     }
+    worker.flush_state();
     const WorkerStats& s = worker.stats();
     log_line("xymond_miningrisk exiting: " + std::to_string(s.miningrisk_messages) + " miningrisk, " +
              std::to_string(s.agentless_messages) + " agentless, " + std::to_string(s.bad_messages) + " bad messages, " +

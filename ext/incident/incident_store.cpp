@@ -81,12 +81,12 @@ std::vector<Incident> IncidentStore::load_all(std::vector<std::string>* warnings
     return out;
 }
 
-bool IncidentStore::save(const Incident& inc, std::string& error) const {
+bool IncidentStore::save(const Incident& inc, std::string& error, bool durable) const {
     if (!safe_id(inc.id)) {
         error = "incident id unfit for a file name";
         return false;
     }
-    if (!succeeded(write_file_atomic(state_path(inc.id), serialize_incident(inc), 0644, true), error)) return false;
+    if (!succeeded(write_file_atomic(state_path(inc.id), serialize_incident(inc), 0644, durable), error)) return false;
     std::string lp = lessons_path(inc.id);
     if (access(lp.c_str(), F_OK) != 0) {
         // Group-writable: engineers in group xymon fill it in; the worker never overwrites it.

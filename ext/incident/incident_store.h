@@ -33,7 +33,9 @@ public:
     std::vector<Incident> load_all(std::vector<std::string>* warnings = nullptr) const;
     bool load(const std::string& id, Incident& out, std::string& error) const;
     // Writes ID.state atomically, and ID.lessons.txt from the checklist when it does not exist.
-    bool save(const Incident& inc, std::string& error) const;
+    // durable=false skips the fsyncs (still atomic): for the routine updates between the
+    // moments that matter (opened, relapse, closed).
+    bool save(const Incident& inc, std::string& error, bool durable = true) const;
     std::string lessons_path(const std::string& id) const { return dir_ + "/" + id + ".lessons.txt"; }
     std::string state_path(const std::string& id) const { return dir_ + "/" + id + ".state"; }
 

@@ -56,9 +56,25 @@ void IncidentDriver::maybe_reload_config(std::time_t now) {
                                                                     std::to_string(c->syslog_port)) + ")");
 }
 
-void IncidentDriver::save(const Incident& inc) {
+void IncidentDriver::save(const Incident& inc, bool durable) {
     std::string error;
-    if (!store_.save(inc, error)) log_.push_back("incident " + inc.id + " not saved: " + error);
+    if (!store_.save(inc, error, durable)) log_.push_back("incident " + inc.id + " not saved: " + error);
+}
+
+// The host memory is one file for all hosts: written at most every 5 s, not per colour change
+// (10,000 hosts changing colour would rewrite it 10,000 times). A crash loses at most those
+// seconds of "last colour", which only decides whether the next report is a change.
+void IncidentDriver::maybe_save_memos() {
+    std::time_t now = std::time(nullptr);
+    if (memos_dirty_ && now - memos_saved_ >= 5) flush_memos();
+}
+
+void IncidentDriver::flush_memos() {
+    if (!memos_dirty_ || !enabled_) return;
+    std::string error;
+    if (!store_.save_memos(memos_, events_offset_, error)) log_.push_back("host memory not saved: " + error);
+    memos_dirty_ = false;
+    memos_saved_ = std::time(nullptr);
 }
 
 void IncidentDriver::flush() {
@@ -116,8 +132,7 @@ IncidentLink IncidentDriver::observe(const ScoredReport& r, const IncidentSettin
     c.incident_id = inc ? inc->id : "";
     if (res.color_changed) {
         pending_.push_back(make_siem_record(ecs_status_change(c, res.previous_color, r.color, r.headline), siem_.config().max_line));
-        std::string error;
-        if (!store_.save_memos(memos_, events_offset_, error)) log_.push_back("host memory not saved: " + error);
+        memos_dirty_ = true;
     }
     // Finding details: when the column changes to red/yellow, and for each process new to the incident.
     if (r.findings) {
@@ -133,7 +148,7 @@ IncidentLink IncidentDriver::observe(const ScoredReport& r, const IncidentSettin
     }
     if (inc) {
         emit_timeline_delta(*inc, before, &r);
-        if (res.changed) save(*inc);
+        if (res.changed) save(*inc, res.opened || res.closed || res.relapsed);
         if (inc->is_open()) {
             link.id = inc->id;
             link.status = inc->status_text();
@@ -143,6 +158,7 @@ IncidentLink IncidentDriver::observe(const ScoredReport& r, const IncidentSettin
         }
     }
     flush();
+    maybe_save_memos();
     return link;
 }
 
@@ -162,12 +178,12 @@ void IncidentDriver::poll_side_events() {
         std::vector<TimelineEvent> before = inc.timeline;
         if (add_event(inc, he.event)) {
             emit_timeline_delta(inc, before, nullptr);
-            save(inc);
+            save(inc, true);
         }
     }
-    std::string error;
-    if (!store_.save_memos(memos_, events_offset_, error)) log_.push_back("host memory not saved: " + error);
+    memos_dirty_ = true;  // the events offset moved
     flush();
+    maybe_save_memos();
 }
 
 }  // namespace mr

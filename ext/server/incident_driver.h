@@ -36,6 +36,9 @@ struct IncidentLink {
 class IncidentDriver {
 public:
     IncidentDriver(std::string incidents_dir, std::string siem_config_path);
+    ~IncidentDriver() { flush_memos(); }
+    IncidentDriver(const IncidentDriver&) = delete;
+    IncidentDriver& operator=(const IncidentDriver&) = delete;
     // Loads the incidents and host memory; false (logged by the caller) when the directory is unusable.
     bool init(std::string& error);
     // Re-reads the SIEM config when it changed; a broken one keeps the previous settings.
@@ -43,13 +46,17 @@ public:
     IncidentLink observe(const ScoredReport& r, const IncidentSettings& settings);
     // Merges the events other channels appended since the last call.
     void poll_side_events();
+    // Writes the host memory if it changed (observe() does it at most every few seconds; call
+    // this at shutdown).
+    void flush_memos();
     // Log lines (I/O failures) for the caller's log, taken once.
     std::vector<std::string> take_log();
     bool enabled() const { return enabled_; }
 
 private:
     void emit_timeline_delta(const Incident& inc, const std::vector<TimelineEvent>& before, const ScoredReport* r);
-    void save(const Incident& inc);
+    void save(const Incident& inc, bool durable);
+    void maybe_save_memos();
     void flush();
 
     IncidentStore store_;
@@ -62,6 +69,8 @@ private:
     long long siem_mtime_ = -1;
     std::time_t last_config_check_ = 0;
     std::vector<SiemRecord> pending_;
+    bool memos_dirty_ = false;
+    std::time_t memos_saved_ = 0;
     std::vector<std::string> log_;
 };
 

@@ -218,6 +218,12 @@ std::string ServerWorker::evaluate_standard(const std::string& host, const std::
     return build_status_message(in);
 }
 
+void ServerWorker::flush_state() {
+    if (!incidents_) return;
+    incidents_->flush_memos();
+    for (const auto& l : incidents_->take_log()) log_line(l);
+}
+
 // The incident of the host moves on with each scored report; the status links it.
 void ServerWorker::drive_incident(StatusInput& in, const std::string& config_class, int64_t report_time) {
     if (!incidents_) return;

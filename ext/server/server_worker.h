@@ -62,6 +62,8 @@ public:
     void init();
     // Re-reads policy and rules (xymond's @@reload). Broken files keep the previous version.
     void reload();
+    // Writes what is kept only in memory between saves (the incidents' host memory): at exit.
+    void flush_state();
     // Handles one message from the client channel; appends statuses to `out`.
     // Returns false on @@shutdown.
     bool handle(const ChannelMessage& m, std::time_t now, std::vector<std::string>& out);
