@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "collect/cpu_state.h"
 
 using namespace mr;
@@ -92,4 +94,53 @@ TEST_CASE("cpu_state: threads are measured against their own entries, matched by
     CHECK(thread_cpu(b, nullptr, 10, 10000, 13000).needs_sample);
     // A thread counter that went backwards is 0, not a wrap to 2^64.
     CHECK(thread_cpu(b, prev, 10, 10000, 100).cores == 0);
+}
+
+TEST_CASE("collector: CPU state round-trips and rejects corruption") {
+    CpuState st;
+    st.boot_id = "0b4c1d7e-1111-2222-3333-444455556666";
+    st.uptime = 5000.25;
+    st.host_total_ticks = 123456;
+    st.host_busy_ticks = 2345;
+    st.add_proc(300, 7000, 50);
+    st.add_thread(300, 7000, 20);
+    st.add_thread(301, 7010, 30);
+    st.add_proc(12, 10, 9);
+    st.finish();
+    std::string text = serialize_cpu_state(st);
+    CpuState back;
+    REQUIRE(parse_cpu_state(text, back));
+    CHECK(back.boot_id == st.boot_id);
+    CHECK(back.uptime == doctest::Approx(5000.25));
+    CHECK(back.host_busy_ticks == 2345);
+    const CpuProcEntry* p = back.find(300, 7000);
+    REQUIRE(p != nullptr);
+    CHECK(p->cpu_ticks == 50);
+    CHECK(p->thread_count == 2);
+    const CpuThreadEntry* t = back.find_thread(*p, 301, 7010);
+    REQUIRE(t != nullptr);
+    CHECK(t->cpu_ticks == 30);
+    CHECK(back.find(300, 7001) == nullptr);   // same pid, another start time: another process
+    CHECK(back.find(12, 10) != nullptr);
+
+    CHECK_FALSE(parse_cpu_state("", back));
+    CHECK_FALSE(parse_cpu_state(text.substr(0, text.size() - 4), back));          // truncated
+    CHECK_FALSE(parse_cpu_state(text + "p 1 2 3\n", back));                         // after end
+    std::string bad = text;
+    bad.replace(bad.find("p 300"), 5, "p x00");
+    CHECK_FALSE(parse_cpu_state(bad, back));
+    CHECK_FALSE(parse_cpu_state("\x01\x02garbage\n", back));
+}
+
+TEST_CASE("collector: cores over a span, and processes younger than the baseline") {
+    CHECK(cores_used(100, 100, 1.0) == doctest::Approx(1.0));
+    CHECK(cores_used(300, 100, 2.0) == doctest::Approx(1.5));
+    CHECK(cores_used(5, 100, 0) == 0);
+    CHECK(ticks_since(10, 20) == 0);
+    // baseline at uptime 900, now 1000: a process started at 950 s ran 50 s of the interval.
+    CHECK(span_without_baseline(100, 1000, 900, 95000, 100) == doctest::Approx(50));
+    // started before the baseline but missing from it: no usable delta.
+    CHECK(span_without_baseline(100, 1000, 900, 1000, 100) < 0);
+    // started a moment ago: floored at one second.
+    CHECK(span_without_baseline(100, 1000, 900, 99990, 100) == doctest::Approx(1.0));
 }
