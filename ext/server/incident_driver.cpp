@@ -66,15 +66,19 @@ void IncidentDriver::save(const Incident& inc, bool durable) {
 // seconds of "last colour", which only decides whether the next report is a change.
 void IncidentDriver::maybe_save_memos() {
     std::time_t now = std::time(nullptr);
-    if (memos_dirty_ && now - memos_saved_ >= 5) flush_memos();
+    if ((memos_dirty_ || !dirty_hosts_.empty()) && now - memos_saved_ >= 5) flush_memos();
 }
 
 void IncidentDriver::flush_memos() {
-    if (!memos_dirty_ || !enabled_) return;
+    if (!enabled_) return;
+    for (const std::string& host : dirty_hosts_)
+        if (auto it = open_.find(host); it != open_.end()) save(it->second, false);
+    dirty_hosts_.clear();
+    memos_saved_ = std::time(nullptr);
+    if (!memos_dirty_) return;
     std::string error;
     if (!store_.save_memos(memos_, events_offset_, error)) log_.push_back("host memory not saved: " + error);
     memos_dirty_ = false;
-    memos_saved_ = std::time(nullptr);
 }
 
 void IncidentDriver::flush() {
@@ -148,7 +152,15 @@ IncidentLink IncidentDriver::observe(const ScoredReport& r, const IncidentSettin
     }
     if (inc) {
         emit_timeline_delta(*inc, before, &r);
-        if (res.changed) save(*inc, res.opened || res.closed || res.relapsed);
+        // Saved at once when the story changed (opened, closed, relapse, a new process, a new
+        // event); a report that only moves counters (CPU seconds, cycles) is saved within 5 s.
+        bool story = res.opened || res.closed || res.relapsed || !res.new_processes.empty() || inc->timeline != before;
+        if (story) {
+            save(*inc, res.opened || res.closed || res.relapsed);
+            dirty_hosts_.erase(r.host);
+        } else if (res.changed) {
+            dirty_hosts_.insert(r.host);
+        }
         if (inc->is_open()) {
             link.id = inc->id;
             link.status = inc->status_text();

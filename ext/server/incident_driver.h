@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,8 @@ public:
     IncidentLink observe(const ScoredReport& r, const IncidentSettings& settings);
     // Merges the events other channels appended since the last call.
     void poll_side_events();
-    // Writes the host memory if it changed (observe() does it at most every few seconds; call
-    // this at shutdown).
+    // Writes the host memory and the open incidents' counters if they changed (observe() does
+    // it at most every few seconds; the destructor and shutdown call it).
     void flush_memos();
     // Log lines (I/O failures) for the caller's log, taken once.
     std::vector<std::string> take_log();
@@ -70,6 +71,7 @@ private:
     std::time_t last_config_check_ = 0;
     std::vector<SiemRecord> pending_;
     bool memos_dirty_ = false;
+    std::set<std::string> dirty_hosts_;   // open incidents whose counters changed since their last save
     std::time_t memos_saved_ = 0;
     std::vector<std::string> log_;
 };

@@ -86,6 +86,15 @@ int main(int argc, char** argv) {
     WorkerOptions opt;
     opt.policy_path = policy_path;
     opt.rules_dir = rules;
+    // "incidents": the live worker's incident state and ECS events too, in a scratch directory.
+    bool incidents = argc > 3 && std::string(argv[3]) == "incidents";
+    char inc_dir[] = "/tmp/bench-worker-incidents-XXXXXX";
+    if (incidents) {
+        if (!mkdtemp(inc_dir)) return 2;
+        opt.incidents_dir = inc_dir;
+        opt.siem_config = std::string(inc_dir) + "/siem.cfg";
+        std::ofstream(opt.siem_config) << "events = " << inc_dir << "/events.ndjson\n";
+    }
     ServerWorker worker(opt);
     worker.init();
 
@@ -128,9 +137,10 @@ int main(int argc, char** argv) {
     run(warm, n);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     long measured = n - warm;
-    std::printf("worker msgs_per_sec=%.0f rss_kb_start=%ld rss_kb_end=%ld messages=%ld statuses=%zu avg_status_bytes=%zu\n",
-                measured > 0 && secs > 0 ? measured / secs : 0.0, rss_start, rss_kb(), n, statuses,
+    std::printf("worker%s msgs_per_sec=%.0f rss_kb_start=%ld rss_kb_end=%ld messages=%ld statuses=%zu avg_status_bytes=%zu\n",
+                incidents ? "+incidents" : "", measured > 0 && secs > 0 ? measured / secs : 0.0, rss_start, rss_kb(), n, statuses,
                 statuses ? status_bytes / statuses : 0);
     unlink(policy_path);
+    if (incidents) std::system((std::string("rm -rf ") + inc_dir).c_str());
     return 0;
 }
