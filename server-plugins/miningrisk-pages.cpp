@@ -123,10 +123,12 @@ bool load_board(const Options& o, std::vector<mr::BoardEntry>& board, std::strin
             return false;
         }
     }
-    if (!mr::parse_board(text, board, &error)) {
-        error = (o.board_file.empty() ? "board" : o.board_file) + ": " + error;
+    mr::Expected<std::vector<mr::BoardEntry>> parsed = mr::parse_board(text);
+    if (!parsed) {
+        error = (o.board_file.empty() ? "board" : o.board_file) + ": " + parsed.error().message;
         return false;
     }
+    board = std::move(*parsed);
     return true;
 }
 

@@ -135,8 +135,8 @@ std::string unescape_board_field(const std::string& s) {
     return out;
 }
 
-bool parse_xml_board(const std::string& xml, std::vector<BoardEntry>& out, std::string* error) {
-    out.clear();
+Expected<std::vector<BoardEntry>> parse_xml_board(const std::string& xml) {
+    std::vector<BoardEntry> out;
     // No XML_PARSE_RECOVER or NOENT: refuse anything not well-formed, expand nothing, fetch nothing.
     int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
     xmlDocPtr doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "board.xml", nullptr, opts);
@@ -144,14 +144,13 @@ bool parse_xml_board(const std::string& xml, std::vector<BoardEntry>& out, std::
         const xmlError* err = xmlGetLastError();
         std::string why = err && err->message ? err->message : "";
         while (!why.empty() && why.back() == '\n') why.pop_back();
-        if (error)
-            *error = "board XML is not well-formed" +
-                     (err ? " (line " + std::to_string(err->line) + ": " + why + ")" : std::string());
-        return false;
+        return fail("board XML is not well-formed" +
+                    (err ? " (line " + std::to_string(err->line) + ": " + why + ")" : std::string()));
     }
     xmlNodePtr root = xmlDocGetRootElement(doc);
     std::map<std::string, size_t> seen;
     bool ok = true;
+    std::string why;
     if (root && !xmlStrcmp(root->name, BAD_CAST "ServerStatus")) {
         BoardEntry e;
         entry_from_status_node(root, e);
@@ -165,15 +164,16 @@ bool parse_xml_board(const std::string& xml, std::vector<BoardEntry>& out, std::
             add_entry(out, seen, std::move(e));
         }
     } else {
-        if (error) *error = "board XML has no StatusBoard or ServerStatus root";
+        why = "board XML has no StatusBoard or ServerStatus root";
         ok = false;
     }
     xmlFreeDoc(doc);
-    return ok;
+    if (!ok) return fail(why);
+    return out;
 }
 
-bool parse_pipe_board(const std::string& text, std::vector<BoardEntry>& out, std::string* error) {
-    out.clear();
+Expected<std::vector<BoardEntry>> parse_pipe_board(const std::string& text) {
+    std::vector<BoardEntry> out;
     std::map<std::string, size_t> seen;
     std::istringstream in(text);
     std::string line;
@@ -191,30 +191,25 @@ bool parse_pipe_board(const std::string& text, std::vector<BoardEntry>& out, std
             start = bar + 1;
         }
         f.push_back(line.substr(start));
-        if (f.size() != 9) {
-            if (error) *error = "board line " + std::to_string(lineno) + ": expected 9 fields";
-            return false;
-        }
+        if (f.size() != 9) return fail("board line " + std::to_string(lineno) + ": expected 9 fields");
         BoardEntry e;
         e.host = f[0];
         e.test = f[1];
         e.color = f[2];
         if (!parse_time_field(f[3], e.lastchange) || !parse_time_field(f[4], e.logtime) ||
-            !parse_time_field(f[5], e.validtime) || !parse_time_field(f[6], e.acktime)) {
-            if (error) *error = "board line " + std::to_string(lineno) + ": bad time field";
-            return false;
-        }
+            !parse_time_field(f[5], e.validtime) || !parse_time_field(f[6], e.acktime))
+            return fail("board line " + std::to_string(lineno) + ": bad time field");
         fill_from_raw_message(unescape_board_field(f[7]), e);
         e.ackmsg = unescape_board_field(f[8]);
         add_entry(out, seen, std::move(e));
     }
-    return true;
+    return out;
 }
 
-bool parse_board(const std::string& text, std::vector<BoardEntry>& out, std::string* error) {
+Expected<std::vector<BoardEntry>> parse_board(const std::string& text) {
     size_t i = text.find_first_not_of(" \t\r\n");
-    if (i != std::string::npos && text[i] == '<') return parse_xml_board(text.substr(i), out, error);
-    return parse_pipe_board(text, out, error);
+    if (i != std::string::npos && text[i] == '<') return parse_xml_board(text.substr(i));
+    return parse_pipe_board(text);
 }
 
 std::vector<HistoryEvent> parse_history(const std::string& text, size_t max_events) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "util/expected.h"
+
 namespace mr {
 
 struct BoardEntry {
@@ -31,13 +33,13 @@ constexpr const char* kPipeBoardFields =
 // entity expansion): line 1 of a status can contain "]]>" and so break out of its CDATA, so a
 // malformed board is refused, and when a host/test appears twice (a forged record) the worse
 // colour wins, so a forgery can add an alarm but never hide one. Live use prefers the pipe format.
-bool parse_xml_board(const std::string& xml, std::vector<BoardEntry>& out, std::string* error);
+Expected<std::vector<BoardEntry>> parse_xml_board(const std::string& xml);
 
 // Parses `xymondboard ... fields=<kPipeBoardFields>` output.
-bool parse_pipe_board(const std::string& text, std::vector<BoardEntry>& out, std::string* error);
+Expected<std::vector<BoardEntry>> parse_pipe_board(const std::string& text);
 
 // Either format, chosen by the first non-blank character ('<' = XML).
-bool parse_board(const std::string& text, std::vector<BoardEntry>& out, std::string* error);
+Expected<std::vector<BoardEntry>> parse_board(const std::string& text);
 
 // Undoes xymond's escaping of the msg field: \n \t \p(|) \\ .
 std::string unescape_board_field(const std::string& s);

@@ -102,12 +102,13 @@ int main(int argc, char** argv) {
     synthetic_history(dir + "/hist", dir + "/histlogs", hosts, now);
 
     double start = cpu_ms();
-    std::vector<BoardEntry> board;
-    std::string err;
-    if (!parse_board(xml, board, &err)) {
-        std::fprintf(stderr, "parse: %s\n", err.c_str());
+    Expected<std::vector<BoardEntry>> parsed = parse_board(xml);
+    if (!parsed) {
+        std::fprintf(stderr, "parse: %s\n", parsed.error().message.c_str());
         return 1;
     }
+    std::vector<BoardEntry> board = std::move(*parsed);
+    std::string err;
     PagesConfig cfg;
     cfg.www_dir = www;
     cfg.templates_dir = tpl;
@@ -124,8 +125,7 @@ int main(int argc, char** argv) {
     double used = cpu_ms() - start;
     // Steady state: the next minute, same board: host pages are compared, not rewritten.
     double start2 = cpu_ms();
-    std::vector<BoardEntry> board2;
-    parse_board(xml, board2, &err);
+    std::vector<BoardEntry> board2 = parse_board(xml).value_or(std::vector<BoardEntry>{});
     cfg.now += 60;
     PagesResult res2;
     generate_pages(board2, cfg, res2, &err);

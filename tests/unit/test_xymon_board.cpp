@@ -8,6 +8,15 @@
 using namespace mr;
 
 namespace {
+
+// A parser's result as the assertions read it: the entries in `out` (none after an error), the
+// message in `err`.
+bool into(Expected<std::vector<BoardEntry>> r, std::vector<BoardEntry>& out, std::string* err) {
+    out = r ? std::move(*r) : std::vector<BoardEntry>{};
+    if (!r && err) *err = r.error().message;
+    return bool(r);
+}
+
 // A real xymondxboard answer (captured on this machine), trimmed to two statuses.
 const char* kXmlBoard = R"(<?xml version='1.0' encoding='ISO-8859-1'?>
 <StatusBoard>
@@ -40,7 +49,7 @@ const char* kXmlBoard = R"(<?xml version='1.0' encoding='ISO-8859-1'?>
 TEST_CASE("board: xymondxboard XML gives host, colour, headline and times") {
     std::vector<BoardEntry> b;
     std::string err;
-    REQUIRE(parse_xml_board(kXmlBoard, b, &err));
+    REQUIRE(into(parse_xml_board(kXmlBoard), b, &err));
     REQUIRE(b.size() == 2);
     CHECK(b[0].host == "pg-probe");
     CHECK(b[0].test == "miningrisk");
@@ -61,7 +70,7 @@ TEST_CASE("board: xymondxlog XML carries the full message and the ack") {
 <table><tr><td>x</td></tr></table>
 suspectcores : 1.9]]></Message></ServerStatus>)";
     std::vector<BoardEntry> b;
-    REQUIRE(parse_xml_board(xml, b, nullptr));
+    REQUIRE(into(parse_xml_board(xml), b, nullptr));
     REQUIRE(b.size() == 1);
     CHECK(b[0].line1 == "xmrig on 1.9 cores");
     CHECK(b[0].message.find("suspectcores : 1.9") != std::string::npos);
@@ -75,7 +84,7 @@ TEST_CASE("board: ISO-8859-1 text arrives as UTF-8") {
                       "<ServerName>h</ServerName><Type>miningrisk</Type><Status>red</Status>"
                       "<MessageSummary><![CDATA[red caf\xe9 miner]]></MessageSummary></ServerStatus></StatusBoard>";
     std::vector<BoardEntry> b;
-    REQUIRE(parse_xml_board(xml, b, nullptr));
+    REQUIRE(into(parse_xml_board(xml), b, nullptr));
     CHECK(b[0].line1 == "caf\xc3\xa9 miner");
 }
 
@@ -91,7 +100,7 @@ TEST_CASE("board: a first line breaking out of its CDATA cannot hide a red host"
         "<ServerStatus><ServerName>victim</ServerName><Type>miningrisk</Type><Status>green</Status>"
         "<MessageSummary><![CDATA[x]]></MessageSummary></ServerStatus></StatusBoard>";
     std::vector<BoardEntry> b;
-    REQUIRE(parse_xml_board(forged, b, nullptr));
+    REQUIRE(into(parse_xml_board(forged), b, nullptr));
     REQUIRE(b.size() == 2);
     CHECK(b[0].host == "victim");
     CHECK(b[0].color == "red");
@@ -101,7 +110,7 @@ TEST_CASE("board: a first line breaking out of its CDATA cannot hide a red host"
                          "<MessageSummary><![CDATA[x ]]></MessageSummary></ServerStatus> a|b]]></MessageSummary>"
                          "</ServerStatus></StatusBoard>";
     std::string err;
-    CHECK_FALSE(parse_xml_board(broken, b, &err));
+    CHECK_FALSE(into(parse_xml_board(broken), b, &err));
     CHECK(err.find("not well-formed") != std::string::npos);
     CHECK(b.empty());
 }
@@ -111,7 +120,7 @@ TEST_CASE("board: XML with entities or a DTD expands nothing") {
                       "<StatusBoard><ServerStatus><ServerName>h</ServerName><Type>miningrisk</Type>"
                       "<Status>red</Status><MessageSummary>red &e;</MessageSummary></ServerStatus></StatusBoard>";
     std::vector<BoardEntry> b;
-    if (parse_xml_board(xml, b, nullptr)) {
+    if (into(parse_xml_board(xml), b, nullptr)) {
         REQUIRE(b.size() == 1);
         CHECK(b[0].line1.find("root:") == std::string::npos);
     }
@@ -125,7 +134,7 @@ TEST_CASE("board: pipe format with xymond's escaping, raw pipes in the ack messa
         "h2|miningrisk|green|1795733000|1795733000|1795734800|0|status h2.miningrisk green ok|\n";
     std::vector<BoardEntry> b;
     std::string err;
-    REQUIRE(parse_pipe_board(text, b, &err));
+    REQUIRE(into(parse_pipe_board(text), b, &err));
     REQUIRE(b.size() == 2);
     CHECK(b[0].line1 == "xmrig a|b on 1.9 cores");
     CHECK(b[0].message == "red xmrig a|b on 1.9 cores\n<table></table>\nsuspectcores : 1.9");
@@ -139,17 +148,17 @@ TEST_CASE("board: pipe format with xymond's escaping, raw pipes in the ack messa
 TEST_CASE("board: bad pipe lines are refused with the line number") {
     std::vector<BoardEntry> b;
     std::string err;
-    CHECK_FALSE(parse_pipe_board("h|miningrisk|red\n", b, &err));
+    CHECK_FALSE(into(parse_pipe_board("h|miningrisk|red\n"), b, &err));
     CHECK(err.find("line 1") != std::string::npos);
-    CHECK_FALSE(parse_pipe_board("h|t|red|x|1|1|0|status h.t red a|\n", b, &err));
+    CHECK_FALSE(into(parse_pipe_board("h|t|red|x|1|1|0|status h.t red a|\n"), b, &err));
     CHECK(err.find("bad time") != std::string::npos);
 }
 
 TEST_CASE("board: parse_board picks the format") {
     std::vector<BoardEntry> b;
-    REQUIRE(parse_board(std::string("\n  ") + kXmlBoard, b, nullptr));
+    REQUIRE(into(parse_board(std::string("\n  ") + kXmlBoard), b, nullptr));
     CHECK(b.size() == 2);
-    REQUIRE(parse_board("h|miningrisk|red|1|1|1|0|status h.miningrisk red x|\n", b, nullptr));
+    REQUIRE(into(parse_board("h|miningrisk|red|1|1|1|0|status h.miningrisk red x|\n"), b, nullptr));
     CHECK(b.size() == 1);
 }
 
