@@ -107,6 +107,16 @@ install: programs man
 	cp -r client-tests/share/. $(DESTDIR)$(MR_SHARE)/ 2>/dev/null || true
 	for m in $(MAN_PAGES); do s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 	if [ -d server-plugins/install ]; then sh server-plugins/install/install-server.sh "$(BUILD)" "$(DESTDIR)"; fi
+	# the evidence snapshot's root helper (issue 11): a sudoers drop-in checked by visudo, and
+	# the evidence directory only root reads
+	install -d -m 0700 $(DESTDIR)/var/lib/xymon/miningrisk/evidence
+	sed 's|@CLIENT_EXT@|$(XYMON_CLIENT_EXT)|g' client-tests/sudoers.d/miningrisk >$(BUILD)/sudoers-miningrisk
+	if command -v visudo >/dev/null; then \
+	  if visudo -c -q -f $(BUILD)/sudoers-miningrisk; then \
+	    { [ -d $(DESTDIR)/etc/sudoers.d ] || install -d -m 0755 $(DESTDIR)/etc/sudoers.d; } && \
+	    install -m 0440 $(BUILD)/sudoers-miningrisk $(DESTDIR)/etc/sudoers.d/miningrisk; \
+	  else echo "sudoers drop-in refused by visudo: not installed" >&2; exit 1; fi; \
+	else echo "note: sudo is not installed: evidence snapshots need it (apt-get install sudo)" >&2; fi
 	if [ -z "$(DESTDIR)" ] && command -v setcap >/dev/null; then \
 	  setcap cap_sys_ptrace,cap_dac_read_search+ep $(XYMON_CLIENT_EXT)/miningrisk-client; fi
 

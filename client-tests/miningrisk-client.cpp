@@ -16,6 +16,7 @@
 #include "util/file_io.h"
 #include "util/version.h"
 #include "client/client_config.h"
+#include "client/evidence_step.h"
 #include "client/client_report.h"
 #include "client/pool_answer.h"
 #include "rules/cmdline_rules.h"
@@ -23,6 +24,8 @@
 #include "collect/environ_reader.h"
 #include "rules/detector.h"
 #include "xymon/message.h"
+#include "xymon/snapshot_codec.h"
+#include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
 #include "server/server_worker.h"
 #include "xymon/xymon_log.h"
@@ -48,6 +51,7 @@ const mr::CliSpec& cli_spec() {
          {"--host", "NAME", "Xymon host name (default $MACHINEDOTS, $MACHINE, or hostname)"},
          {"--no-fetch", "", "do not fetch the server's pool list (use the cached copy)"},
          {"--standalone", "", "post the finished miningrisk status (no server plugin needed)"},
+         {"--snapshot", "PID", "take an evidence snapshot of PID now (root helper), print its record; the next cycle reports it"},
          {"--verbose", "", "log what it does on stderr"}},
         {},
         "Environment (from xymonlaunch): XYMON, XYMSRV, MACHINE, MACHINEDOTS, XYMONTMP.\n"
@@ -68,6 +72,7 @@ struct Options {
     bool verbose = false;
     bool no_fetch = false;
     bool standalone = false;
+    int snapshot_pid = 0;
 };
 
 std::string env(const char* name, const std::string& fallback = "") {
@@ -154,6 +159,21 @@ void on_deadline(int) {
     _exit(3);
 }
 
+// --snapshot PID: the helper now, its record on stdout, kept for the next cycle's message.
+int snapshot_by_hand(const mr::EvidenceOptions& eopt, int pid) {
+    mr::StatFields st;
+    mr::Expected<std::string> stat = mr::read_file_prefix("/proc/" + std::to_string(pid) + "/stat", 4096);
+    if (!stat || !mr::parse_stat(*stat, st)) {
+        std::cerr << "miningrisk-client: no process " << pid << "\n";
+        return 1;
+    }
+    mr::SnapshotRecord rec = mr::run_snapshot_helper(eopt, pid, st.start_ticks, "by hand");
+    mr::remember_snapshot(eopt, rec, std::time(nullptr));
+    std::cout << mr::encode_kv_line(mr::snapshot_to_kv(rec)) << "\n";
+    if (rec.status != "ok") std::cerr << "miningrisk-client: snapshot: " << rec.status << "\n";
+    return rec.status == "ok" ? 0 : 1;
+}
+
 Options parse_args(int argc, char** argv) {
     const mr::CliSpec& spec = cli_spec();
     mr::CliArgs a = mr::handle_cli(spec, argc, argv);
@@ -170,6 +190,12 @@ Options parse_args(int argc, char** argv) {
     o.no_fetch = a.has("--no-fetch");
     o.standalone = a.has("--standalone");
     o.verbose = a.has("--verbose");
+    double pid = mr::cli_positive_number(spec, a, "--snapshot", 0);
+    if (pid != static_cast<int>(pid)) {
+        std::cerr << "miningrisk-client: --snapshot needs a pid\n";
+        std::exit(2);
+    }
+    o.snapshot_pid = static_cast<int>(pid);
     return o;
 }
 
@@ -184,6 +210,14 @@ int main(int argc, char** argv) {
     const auto started = std::chrono::steady_clock::now();
     signal(SIGALRM, on_deadline);
     alarm(static_cast<unsigned>(timeout + 0.999));
+
+    mr::EvidenceOptions eopt;
+    eopt.enabled = cfg.snapshot;
+    eopt.helper = cfg.snapshot_helper;
+    eopt.use_sudo = geteuid() != 0;
+    eopt.host = o.host.empty() ? default_host() : o.host;
+    eopt.state_file = o.proc_root == "/proc" ? tmpdir + "/miningrisk-snapshots.state" : "";
+    if (o.snapshot_pid > 0) return snapshot_by_hand(eopt, o.snapshot_pid);
 
     mr::Detector detector;
     std::string err;
@@ -219,6 +253,11 @@ int main(int argc, char** argv) {
     size_t found = 0;
     std::vector<mr::Finding> findings = detector.detect(snap, dopt, &found);
     mr::ClientReport r = mr::build_client_report(snap, std::move(findings), found, ctx);
+    // The evidence snapshot of a new red gets what the deadline can spare, less room to send.
+    double spent_so_far = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    eopt.timeout = std::min(13.0, timeout - spent_so_far - 5);
+    if (eopt.timeout < 3 || o.dry_run) eopt.enabled = false;  // a dry run changes nothing on the host
+    r.snapshots = mr::evidence_step(eopt, r.findings, snap, snap.time);
 
     mr::ClientReport wire = r;
     wire.host = mr::wire_host(r.host);

@@ -72,6 +72,11 @@ bool parse_client_config(const std::string& text, const std::string& file, Clien
             if (!parse_bool(value, next.scan_binaries)) return fail("scan_binaries must be yes or no");
         } else if (key == "standalone") {
             if (!parse_bool(value, next.standalone)) return fail("standalone must be yes or no");
+        } else if (key == "snapshot") {
+            if (!parse_bool(value, next.snapshot)) return fail("snapshot must be yes or no");
+        } else if (key == "snapshot_helper") {
+            if (value.empty() || value[0] != '/') return fail("snapshot_helper must be an absolute path");
+            next.snapshot_helper = value;
         } else {
             return fail("unknown setting '" + key.substr(0, 80) + "'");
         }

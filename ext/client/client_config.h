@@ -14,6 +14,9 @@ struct ClientConfig {
     double timeout = 30;                // whole-run deadline, seconds
     bool scan_binaries = true;
     bool standalone = false;            // post the column directly (no server plugin)
+    // Evidence snapshot on the first red of a process (issue 11), through the root helper.
+    bool snapshot = true;
+    std::string snapshot_helper = "/usr/lib/xymon/client/ext/miningrisk-snapshot";
 };
 
 struct ConfigError {

@@ -176,6 +176,7 @@ std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std
     in.sockets_checked = report.sockets;
     in.agent = report.agent;
     in.ioc_version = report.ioc_version;
+    in.snapshots = report.snapshots;
     std::string stale = stale_ioc_reason(report.ioc_version, report.interval, now);
     if (!stale.empty()) {
         in.visibility_full = false;  // a named yellow: what it may have missed is unknown

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 
 #include "util/html_escape.h"
 
@@ -20,6 +21,15 @@ constexpr size_t kMaxShownSignals = 16;  // per finding; the drill-down page has
 constexpr size_t kMaxStatusHtml = 160 * 1024;
 
 std::string esc(const std::string& s, size_t max = kTableField) { return escape_html(truncate_text(s, max)); }
+
+std::string utc_text(int64_t t) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
 
 std::string cores_text(double c) { return fmt::format("{:.1f}", std::isfinite(c) ? c : 0.0); }
 
@@ -116,6 +126,41 @@ void finding_table(std::string& o, const Finding& f) {
     for (const auto& a : f.suppressed_by) row("allowlisted by", esc(a));
     o += "</table><br>\n";
 }
+// The evidence snapshots the client reported: the manifest digest is the proof of what the host
+// saved, kept here (and in Xymon's history) even if the host is wiped.
+void snapshot_tables(std::string& o, const std::vector<SnapshotRecord>& snaps) {
+    if (snaps.empty()) return;
+    o += "<h4>Evidence snapshots</h4>\n";
+    std::string& out = o;
+    for (const SnapshotRecord& s : snaps) {
+        std::string t;
+        std::string& o = t;
+        o += "<table class=\"miningrisk-snapshot\" border=\"1\" cellpadding=\"3\" cellspacing=\"0\">\n";
+        o += fmt::format("<tr><th colspan=\"2\" align=\"left\">snapshot of {} (pid {}), {}</th></tr>\n",
+                         esc(s.comm.empty() ? "?" : s.comm, 64), s.pid, esc(s.trigger, 120));
+        auto row = [&](const char* k, const std::string& v) {
+            if (!v.empty()) o += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", k, v);
+        };
+        row("status", esc(s.status, 300));
+        row("taken", s.time > 0 ? fmt::format("{} UTC", utc_text(s.time)) : std::string());
+        row("stored on the host", s.id.empty() ? std::string() : "/var/lib/xymon/miningrisk/evidence/" + esc(s.id, 200));
+        row("manifest sha256", esc(s.manifest_sha256, 64));
+        row("previous manifest", s.manifest_sha256.empty() ? std::string() : s.prev_manifest.empty() ? std::string("(first of this host)") : esc(s.prev_manifest, 64));
+        row("executable", esc(s.exe, 512));
+        row("exe sha256", esc(s.sha256, 64));
+        row("process tree", esc(s.tree, 1500));
+        if (s.status == "ok") row("size", fmt::format("{} files, {} bytes, {:.1f} s", s.files, s.bytes, s.seconds));
+        row("memory IOC hits", s.ioc_hits ? fmt::format("{}: {}", s.ioc_hits, esc(s.hits, 1100)) : std::string());
+        row("persistence found", esc(s.persistence, 1600));
+        row("skipped", esc(s.skipped, 1600));
+        o += "</table><br>\n";
+        // the findings' budget plus room for the snapshots, well below xymond's 256 KB cut
+        if (out.size() + t.size() > kMaxStatusHtml + 48 * 1024) t = "<p>snapshot of pid " + std::to_string(s.pid) +
+            ": manifest sha256 " + esc(s.manifest_sha256, 64) + " (details cut: status size)</p>\n";
+        out += t;
+    }
+}
+
 }  // namespace
 
 int status_lifetime_minutes(int interval_seconds) {
@@ -226,6 +271,7 @@ std::string build_status_message(const StatusInput& in) {
             if (!active(*f) && !f->suppressed_by.empty()) add_table(*f);
         }
     }
+    snapshot_tables(o, in.snapshots);
     if (hidden) o += fmt::format("<p>{} more findings not shown here; see the drill-down page.</p>\n", hidden);
     if (in.findings_unreported > 0)
         o += fmt::format("<p>The client found {} more findings than it reports (it sends the worst {}); "

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/evidence.h"
 #include "model/findings.h"
 #include "server/policy.h"
 
@@ -29,6 +30,7 @@ struct StatusInput {
     std::string incident_id;        // the host's open incident ("" = none): linked from the text
     std::string incident_status;    // "recovering: 3 of 12 clean cycles"
     PolicyVerdict verdict;
+    std::vector<SnapshotRecord> snapshots;   // evidence snapshots the client took (last 24 h)
 };
 
 // Lifetime in minutes for a client cycle of `interval_seconds`.

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "xymon/kv_codec.h"
+#include "xymon/snapshot_codec.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -178,6 +179,14 @@ std::string build_client_message(const ClientReport& r, const std::string& confi
                                {"maxthread", fixed2(t.max_thread_cores)},
                                {"threads", std::to_string(t.threads)}}) + "\n";
     }
+    if (!r.snapshots.empty()) {
+        out += "[snapshots]\n";
+        n = 0;
+        for (const auto& s : r.snapshots) {
+            if (n++ >= kMaxSnapshots) break;
+            out += encode_kv_line(snapshot_to_kv(s)) + "\n";
+        }
+    }
     return out;
 }
 
@@ -261,6 +270,9 @@ ParseResult parse_client_message(std::string_view text, ClientReport& out) {
             t.max_thread_cores = to_double(kv_get(rec, "maxthread"));
             t.threads = static_cast<int>(to_long(kv_get(rec, "threads")));
             out.top.push_back(std::move(t));
+        } else if (section == "snapshots") {
+            if (out.snapshots.size() >= kMaxSnapshots) continue;
+            out.snapshots.push_back(snapshot_from_kv(rec));
         }
     }
     if (!saw_header) {

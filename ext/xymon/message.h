@@ -21,12 +21,15 @@
 // only the worst kMaxFindings; in [findings], for incidents: `cpu` (CPU seconds since the
 // process started, 2 decimals, empty = unknown), `startticks` (stat field 22) and `start` (unix
 // seconds) of the process, `exemtime`/`exectime` (the executable's, unix seconds, 0 = unknown)
-// and `pchain` (the ancestors' comms from the parent up, NUL-separated like argv).
+// and `pchain` (the ancestors' comms from the parent up, NUL-separated like argv). Section added
+// within version 1: [snapshots], one line per evidence snapshot the client took in the last 24 h
+// (xymon/snapshot_codec.h), newest first, at most kMaxSnapshots; older servers ignore it.
 #pragma once
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/evidence.h"
 #include "model/findings.h"
 #include "model/limits.h"
 #include "model/model.h"
@@ -35,6 +38,7 @@ namespace mr {
 
 constexpr int kMessageVersion = 1;
 constexpr const char* kCollectorId = "miningrisk";
+constexpr size_t kMaxSnapshots = 5;
 
 // A process line of the [top] section.
 struct TopProcess {
@@ -69,6 +73,7 @@ struct ClientReport {
     long hugepages = 0;
     std::vector<Finding> findings;   // host-level signals use pid 0
     std::vector<TopProcess> top;
+    std::vector<SnapshotRecord> snapshots;  // [snapshots]
 };
 
 // The whole message text, starting "client/miningrisk HOST.OSTYPE CLASS\n".

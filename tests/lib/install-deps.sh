@@ -5,7 +5,7 @@ PKGS="build-essential pkg-config libboost-dev libboost-filesystem-dev libfmt-dev
 libcurl4-openssl-dev doctest-dev libxml2-dev nlohmann-json3-dev libcap2-bin xymon xymon-client apache2 chromium
 iproute2 netcat-openbsd net-tools procps stress-ng openssl xz-utils gzip nftables ipset curl
 python3 util-linux rrdtool time rsyslog poppler-utils
-debhelper dpkg-dev fakeroot lintian help2man"
+debhelper dpkg-dev fakeroot lintian help2man sudo"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

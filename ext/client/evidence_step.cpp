@@ -1,0 +1,89 @@
+#include "client/evidence_step.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "collect/proc_reader.h"
+#include "respond/run_helper.h"
+#include "rules/rules.h"
+#include "respond/snapshot_trigger.h"
+#include "util/atomic_file.h"
+#include "xymon/message.h"
+#include "xymon/snapshot_codec.h"
+#include "xymon/xymon_log.h"
+
+namespace mr {
+
+namespace {
+
+std::vector<SnapshotRecord> load_state(const EvidenceOptions& opt, int64_t now) {
+    std::string text;
+    if (opt.state_file.empty() || !read_file_bounded(opt.state_file, text, 4u << 20)) return {};
+    return parse_snapshot_state(text, now);
+}
+
+void save_state(const EvidenceOptions& opt, const std::vector<SnapshotRecord>& taken, int64_t now) {
+    if (opt.state_file.empty()) return;
+    std::string err;
+    if (!write_file_atomic(opt.state_file, format_snapshot_state(taken, now), &err, 0600, false))
+        log_line("cannot write " + opt.state_file + ": " + err);
+}
+
+}  // namespace
+
+SnapshotRecord run_snapshot_helper(const EvidenceOptions& opt, int pid, uint64_t start_ticks,
+                                   const std::string& trigger) {
+    std::vector<std::string> argv;
+    if (opt.use_sudo) argv = {"/usr/bin/sudo", "-n", "--"};
+    argv.insert(argv.end(), {opt.helper, "--pid", std::to_string(pid), "--start", std::to_string(start_ticks), "--host",
+                             opt.host, "--trigger", trigger});
+    HelperResult r = run_helper(argv, opt.timeout);
+    SnapshotRecord rec;
+    std::string line = r.out.substr(0, r.out.find('\n'));
+    if (!line.empty()) rec = snapshot_from_kv(parse_kv_line(line));
+    if (line.empty() || rec.pid != pid) {
+        rec = SnapshotRecord{};
+        rec.status = "helper failed: " + (r.error.empty() ? std::string("no record printed") : r.error);
+    }
+    rec.pid = pid;
+    rec.start_ticks = start_ticks;
+    rec.trigger = trigger;
+    if (rec.time == 0) rec.time = static_cast<int64_t>(std::time(nullptr));
+    return rec;
+}
+
+void remember_snapshot(const EvidenceOptions& opt, const SnapshotRecord& rec, int64_t now) {
+    std::vector<SnapshotRecord> taken = load_state(opt, now);
+    taken.push_back(rec);
+    save_state(opt, taken, now);
+}
+
+std::vector<SnapshotRecord> evidence_step(const EvidenceOptions& opt, const std::vector<Finding>& findings,
+                                          const Snapshot& snap, int64_t now) {
+    std::vector<SnapshotRecord> taken = load_state(opt, now);
+    if (opt.enabled && !opt.state_file.empty()) {
+        // the worst red process first: the busiest
+        std::vector<const Finding*> red;
+        for (const Finding& f : findings)
+            if (f.pid > 1 && f.color == Color::red) red.push_back(&f);
+        std::stable_sort(red.begin(), red.end(), [](auto* a, auto* b) { return a->cores > b->cores; });
+        for (const Finding* f : red) {
+            auto p = std::find_if(snap.procs.begin(), snap.procs.end(), [&](const ProcessInfo& x) { return x.pid == f->pid; });
+            if (p == snap.procs.end() || p->kernel_thread) continue;
+            if (!snapshot_due(taken, f->pid, p->start_ticks, f->sha256, now)) continue;
+            SnapshotRecord rec = run_snapshot_helper(opt, f->pid, p->start_ticks, "first red");
+            if (rec.sha256.empty()) rec.sha256 = f->sha256;  // the 24 h rule holds even when the copy failed
+            if (rec.comm.empty()) rec.comm = f->comm;
+            if (rec.exe.empty()) rec.exe = f->exe;
+            log_line("evidence snapshot of pid " + std::to_string(f->pid) + " (" + clip_evidence(f->comm, 32) + "): " +
+                     (rec.status == "ok" ? clip_evidence(rec.id, 200) + ", manifest sha256 " + clip_evidence(rec.manifest_sha256, 64)
+                                         : clip_evidence(rec.status, 300)));
+            taken.push_back(rec);
+            save_state(opt, taken, now);
+            break;  // one per cycle
+        }
+    }
+    return snapshots_to_report(taken, now, kMaxSnapshots);
+}
+
+}  // namespace mr
