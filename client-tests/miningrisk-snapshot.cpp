@@ -16,20 +16,19 @@
 #include <string>
 
 #include "respond/evidence_snapshot.h"
+#include "util/version.h"
 #include "rules/rule_files.h"
 #include "rules/rules.h"
 #include "xymon/snapshot_codec.h"
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
-
 const char* kUsage =
-    "Usage: miningrisk-snapshot --pid PID --start TICKS --host NAME [--trigger WHY]\n"
+    "Usage: miningrisk-snapshot --pid PID --start TICKS --host NAME --trigger WHY [--wall 1..10]\n"
     "Takes an evidence snapshot of process PID if its start time (field 22 of /proc/PID/stat) is\n"
     "TICKS, into /var/lib/xymon/miningrisk/evidence/NAME-UTC-PID/, and prints its record.\n"
     "Run by miningrisk-client through sudo; as real root (not through sudo) also:\n"
-    "  --proc-root DIR --root DIR --evidence-dir DIR --rules DIR --wall SECONDS   (tests)\n";
+    "  --proc-root DIR --root DIR --evidence-dir DIR --rules DIR   (tests)\n";
 
 bool digits(const std::string& s, size_t max) {
     return !s.empty() && s.size() <= max && s.find_first_not_of("0123456789") == std::string::npos;
@@ -70,7 +69,7 @@ int main(int argc, char** argv) {
     // never where root reads from or writes to.
     const bool through_sudo = std::getenv("SUDO_UID") != nullptr || getuid() != 0;
     mr::SnapshotRequest req;
-    req.tool = std::string("miningrisk-snapshot/") + kVersion;
+    req.tool = std::string("miningrisk-snapshot/") + mr::kMiningriskVersion;
     std::string rules_dir = "/usr/share/miningrisk/rules";
     std::string pid, start, wall;
     for (int i = 1; i < argc; ++i) {
@@ -78,7 +77,7 @@ int main(int argc, char** argv) {
         if (a == "--help") { std::cout << kUsage; return 0; }
         if (i + 1 >= argc) { std::cerr << "miningrisk-snapshot: " << a << " needs a value\n" << kUsage; return 2; }
         std::string v = argv[++i];
-        bool test_only = a == "--proc-root" || a == "--root" || a == "--evidence-dir" || a == "--rules" || a == "--wall";
+        bool test_only = a == "--proc-root" || a == "--root" || a == "--evidence-dir" || a == "--rules";
         if (test_only && through_sudo) { std::cerr << "miningrisk-snapshot: " << a << " is refused through sudo\n"; return 2; }
         if (a == "--pid") pid = v;
         else if (a == "--start") start = v;
@@ -98,7 +97,14 @@ int main(int argc, char** argv) {
     }
     req.pid = std::atoi(pid.c_str());
     req.start_ticks = std::strtoull(start.c_str(), nullptr, 10);
-    if (!wall.empty()) req.limits.wall_seconds = std::atof(wall.c_str());
+    if (!wall.empty()) {
+        // a caller may shorten the 10 s bound (its own deadline), never lengthen it
+        if (!digits(wall, 2) || std::atoi(wall.c_str()) < 1 || std::atoi(wall.c_str()) > 10) {
+            std::cerr << "miningrisk-snapshot: --wall must be 1..10 seconds\n";
+            return 2;
+        }
+        req.limits.wall_seconds = std::atoi(wall.c_str());
+    }
     mr::RuleSet rules;
     std::string err;
     if (mr::load_rule_dir(rules_dir, rules, err)) req.rules = &rules;

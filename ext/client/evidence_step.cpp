@@ -1,6 +1,7 @@
 #include "client/evidence_step.h"
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 
 #include "collect/proc_reader.h"
@@ -37,6 +38,9 @@ SnapshotRecord run_snapshot_helper(const EvidenceOptions& opt, int pid, uint64_t
     if (opt.use_sudo) argv = {"/usr/bin/sudo", "-n", "--"};
     argv.insert(argv.end(), {opt.helper, "--pid", std::to_string(pid), "--start", std::to_string(start_ticks), "--host",
                              opt.host, "--trigger", trigger});
+    // the helper's own wall bound, within what this call may take (it needs ~2 s to finish up)
+    double wall = std::min(10.0, opt.timeout - 2);
+    if (wall < 10) argv.insert(argv.end(), {"--wall", std::to_string(std::max(1, static_cast<int>(wall)))});
     HelperResult r = run_helper(argv, opt.timeout);
     SnapshotRecord rec;
     std::string line = r.out.substr(0, r.out.find('\n'));
@@ -62,16 +66,22 @@ std::vector<SnapshotRecord> evidence_step(const EvidenceOptions& opt, const std:
                                           const Snapshot& snap, int64_t now) {
     std::vector<SnapshotRecord> taken = load_state(opt, now);
     if (opt.enabled && !opt.state_file.empty()) {
-        // the worst red process first: the busiest
+        // the busiest red process first; as many as the cycle's snapshot budget allows (each
+        // helper run is bounded by what is left of it, 10 s at most)
         std::vector<const Finding*> red;
         for (const Finding& f : findings)
             if (f.pid > 1 && f.color == Color::red) red.push_back(&f);
         std::stable_sort(red.begin(), red.end(), [](auto* a, auto* b) { return a->cores > b->cores; });
+        const auto t0 = std::chrono::steady_clock::now();
         for (const Finding* f : red) {
+            double left = opt.timeout - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (left < 3) break;
             auto p = std::find_if(snap.procs.begin(), snap.procs.end(), [&](const ProcessInfo& x) { return x.pid == f->pid; });
             if (p == snap.procs.end() || p->kernel_thread) continue;
             if (!snapshot_due(taken, f->pid, p->start_ticks, f->sha256, now)) continue;
-            SnapshotRecord rec = run_snapshot_helper(opt, f->pid, p->start_ticks, "first red");
+            EvidenceOptions one = opt;
+            one.timeout = left;
+            SnapshotRecord rec = run_snapshot_helper(one, f->pid, p->start_ticks, "first red");
             if (rec.sha256.empty()) rec.sha256 = f->sha256;  // the 24 h rule holds even when the copy failed
             if (rec.comm.empty()) rec.comm = f->comm;
             if (rec.exe.empty()) rec.exe = f->exe;
@@ -80,7 +90,6 @@ std::vector<SnapshotRecord> evidence_step(const EvidenceOptions& opt, const std:
                                          : clip_evidence(rec.status, 300)));
             taken.push_back(rec);
             save_state(opt, taken, now);
-            break;  // one per cycle
         }
     }
     return snapshots_to_report(taken, now, kMaxSnapshots);

@@ -1,7 +1,7 @@
 // The client's part of the evidence snapshot (issue 11): after detection, the worst red process
 // that has no snapshot yet (respond/snapshot_trigger.h) is handed to the root helper, and the
-// snapshots of the last 24 h go into the message. One new snapshot per cycle at most: the
-// cycle's deadline has room for one 10 s snapshot, the next red waits a cycle.
+// snapshots of the last 24 h go into the message. Several red processes get theirs in one
+// cycle while its snapshot budget (`timeout`, about 13 s) lasts; the rest wait a cycle.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -19,7 +19,7 @@ struct EvidenceOptions {
     bool use_sudo = true;        // false when the client itself runs as root
     std::string state_file;      // $XYMONTMP/miningrisk-snapshots.state; "" = no state (no automatic snapshot)
     std::string host;            // Xymon host name, with dots
-    double timeout = 13;         // the helper works 10 s at most; this is the hard kill
+    double timeout = 13;         // budget of one cycle's snapshots; each helper run gets what is left
 };
 
 // Runs the helper for one process; the record says what happened (status != "ok" on failure).
