@@ -30,4 +30,21 @@ struct SnapshotRecord {
     std::string status = "ok";    // "ok", or what failed
 };
 
+// One containment step on a process (issue 11, section 2): done, refused, planned (observe) or
+// off (a key missing), with the reason the drill-down page shows.
+struct ContainmentRecord {
+    int64_t time = 0;
+    int pid = 0;
+    uint64_t start_ticks = 0;
+    std::string comm;
+    std::string action;           // freeze, thaw, observe, none
+    std::string result;           // done, failed, refused, planned, off
+    std::string method;           // cgroup2, cgroup1-freezer, SIGSTOP
+    std::string reason;
+    std::string by = "policy";    // policy, or the operator's name
+    std::string order;            // the order id, if any
+    std::string pids;             // the tree acted on, "4316,4320"
+    double ms = 0;                // until frozen
+};
+
 }  // namespace mr

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace mr {
@@ -62,6 +63,32 @@ SnapshotRecord snapshot_from_kv(const KvRecord& rec) {
     r.ioc_hits = static_cast<int>(std::min<uint64_t>(to_u64(kv_get(rec, "hits")), 1u << 30));
     r.hits = clip(kv_get(rec, "hitlist"), 1100);
     r.status = clip(kv_get(rec, "status", "ok"), 300);
+    return r;
+}
+
+KvRecord containment_to_kv(const ContainmentRecord& r) {
+    return {{"time", std::to_string(r.time)},     {"pid", std::to_string(r.pid)},
+            {"start", std::to_string(r.start_ticks)}, {"comm", clip(r.comm, 64)},
+            {"action", clip(r.action, 20)},        {"result", clip(r.result, 20)},
+            {"method", clip(r.method, 40)},        {"reason", clip(r.reason, 400)},
+            {"by", clip(r.by, 80)},                {"order", clip(r.order, 80)},
+            {"pids", clip(r.pids, 400)},           {"ms", fmt::format("{:.0f}", r.ms)}};
+}
+
+ContainmentRecord containment_from_kv(const KvRecord& rec) {
+    ContainmentRecord r;
+    r.time = static_cast<int64_t>(to_u64(kv_get(rec, "time")));
+    r.pid = static_cast<int>(std::min<uint64_t>(to_u64(kv_get(rec, "pid")), 1u << 30));
+    r.start_ticks = to_u64(kv_get(rec, "start"));
+    r.comm = clip(kv_get(rec, "comm"), 64);
+    r.action = clip(kv_get(rec, "action"), 20);
+    r.result = clip(kv_get(rec, "result"), 20);
+    r.method = clip(kv_get(rec, "method"), 40);
+    r.reason = clip(kv_get(rec, "reason"), 400);
+    r.by = clip(kv_get(rec, "by", "policy"), 80);
+    r.order = clip(kv_get(rec, "order"), 80);
+    r.pids = clip(kv_get(rec, "pids"), 400);
+    r.ms = static_cast<double>(std::min<uint64_t>(to_u64(kv_get(rec, "ms")), 1000000));
     return r;
 }
 

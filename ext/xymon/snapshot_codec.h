@@ -13,4 +13,8 @@ KvRecord snapshot_to_kv(const SnapshotRecord& r);
 // Never fails: missing or malformed fields keep their defaults (numbers clamped at 0).
 SnapshotRecord snapshot_from_kv(const KvRecord& rec);
 
+// The [containment] section and the containment helper's answer alike.
+KvRecord containment_to_kv(const ContainmentRecord& r);
+ContainmentRecord containment_from_kv(const KvRecord& rec);
+
 }  // namespace mr
