@@ -111,12 +111,10 @@ install: programs man
 	# the evidence directory only root reads
 	install -d -m 0700 $(DESTDIR)/var/lib/xymon/miningrisk/evidence
 	sed 's|@CLIENT_EXT@|$(XYMON_CLIENT_EXT)|g' client-tests/sudoers.d/miningrisk >$(BUILD)/sudoers-miningrisk
-	if command -v visudo >/dev/null; then \
-	  if visudo -c -q -f $(BUILD)/sudoers-miningrisk; then \
-	    { [ -d $(DESTDIR)/etc/sudoers.d ] || install -d -m 0755 $(DESTDIR)/etc/sudoers.d; } && \
-	    install -m 0440 $(BUILD)/sudoers-miningrisk $(DESTDIR)/etc/sudoers.d/miningrisk; \
-	  else echo "sudoers drop-in refused by visudo: not installed" >&2; exit 1; fi; \
-	else echo "note: sudo is not installed: evidence snapshots need it (apt-get install sudo)" >&2; fi
+	if command -v visudo >/dev/null && ! visudo -c -q -f $(BUILD)/sudoers-miningrisk; then \
+	  echo "sudoers drop-in refused by visudo: not installed" >&2; exit 1; fi
+	{ [ -d $(DESTDIR)/etc/sudoers.d ] || install -d -m 0755 $(DESTDIR)/etc/sudoers.d; }
+	install -m 0440 $(BUILD)/sudoers-miningrisk $(DESTDIR)/etc/sudoers.d/miningrisk
 	if [ -z "$(DESTDIR)" ] && command -v setcap >/dev/null; then \
 	  setcap cap_sys_ptrace,cap_dac_read_search+ep $(XYMON_CLIENT_EXT)/miningrisk-client; fi
 
@@ -128,6 +126,7 @@ uninstall:
 	      $(DESTDIR)/etc/logrotate.d/miningrisk
 	rm -f $(foreach m,$(MAN_PAGES),$(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -rf $(DESTDIR)$(MR_SHARE) $(DESTDIR)$(XYMON_WWW)/miningrisk $(DESTDIR)/var/lib/xymon/tmp/miningrisk*
+	rm -f $(DESTDIR)/etc/sudoers.d/miningrisk   # the evidence itself is kept
 	find $(DESTDIR)/var/lib/xymon/miningrisk -mindepth 1 -maxdepth 1 ! -name evidence -exec rm -rf {} + 2>/dev/null || true
 	rmdir $(DESTDIR)/var/lib/xymon/miningrisk 2>/dev/null || true
 

@@ -1,3 +1,4 @@
+#include "respond/read_prefix.h"
 #include "client/evidence_step.h"
 
 #include <algorithm>
@@ -8,7 +9,7 @@
 #include "respond/run_helper.h"
 #include "rules/rules.h"
 #include "respond/snapshot_trigger.h"
-#include "util/atomic_file.h"
+#include "util/file_io.h"
 #include "xymon/message.h"
 #include "xymon/snapshot_codec.h"
 #include "xymon/xymon_log.h"
@@ -19,15 +20,14 @@ namespace {
 
 std::vector<SnapshotRecord> load_state(const EvidenceOptions& opt, int64_t now) {
     std::string text;
-    if (opt.state_file.empty() || !read_file_bounded(opt.state_file, text, 4u << 20)) return {};
+    if (opt.state_file.empty() || !read_prefix_into(opt.state_file, text, 4u << 20)) return {};
     return parse_snapshot_state(text, now);
 }
 
 void save_state(const EvidenceOptions& opt, const std::vector<SnapshotRecord>& taken, int64_t now) {
     if (opt.state_file.empty()) return;
-    std::string err;
-    if (!write_file_atomic(opt.state_file, format_snapshot_state(taken, now), &err, 0600, false))
-        log_line("cannot write " + opt.state_file + ": " + err);
+    if (Status st = write_file_atomic(opt.state_file, format_snapshot_state(taken, now), 0600, false); !st)
+        log_line(st.error().message);
 }
 
 }  // namespace

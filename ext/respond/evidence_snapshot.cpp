@@ -1,3 +1,4 @@
+#include "respond/read_prefix.h"
 #include "respond/evidence_snapshot.h"
 
 #include <dirent.h>
@@ -25,7 +26,7 @@
 #include "respond/snapshot_plan.h"
 #include "rules/persistence_rules.h"
 #include "rules/rules.h"
-#include "util/atomic_file.h"
+#include "util/file_io.h"
 #include "util/sha256.h"
 #include "util/text_util.h"
 
@@ -166,7 +167,7 @@ std::string proc_path(const SnapshotRequest& req, int pid, const std::string& re
 
 bool read_stat(const SnapshotRequest& req, int pid, StatFields& st) {
     std::string text;
-    return read_file_bounded(proc_path(req, pid, "stat"), text, 4096) && parse_stat(text, st);
+    return read_prefix_into(proc_path(req, pid, "stat"), text, 4096) && parse_stat(text, st);
 }
 
 // "name -> target" for each link, and the fd table with the socket inodes it holds.
@@ -228,7 +229,7 @@ void record_network(SnapshotWriter& w, const SnapshotRequest& req, int pid, cons
     std::string mapped;
     for (const char* t : kNetTables) {
         std::string abs = proc_path(req, pid, std::string("net/") + t), text;
-        if (!read_file_bounded(abs, text, w.out_of_time() ? 0 : (8u << 20))) continue;
+        if (!read_prefix_into(abs, text, w.out_of_time() ? 0 : (8u << 20))) continue;
         bool cut = text.size() > req.limits.text_bytes;
         w.put(std::string("net/") + t, cut ? text.substr(0, req.limits.text_bytes) : text, abs, cut);
         LineReader lines(text);
@@ -285,7 +286,7 @@ struct MemoryResult {
 // in chunks, keeping only IOC hits.
 void scan_memory(SnapshotWriter& w, const SnapshotRequest& req, int pid, MemoryResult& m) {
     std::string maps;
-    if (!read_file_bounded(proc_path(req, pid, "maps"), maps, 8u << 20)) return w.skip(proc_path(req, pid, "maps"), errno_text());
+    if (!read_prefix_into(proc_path(req, pid, "maps"), maps, 8u << 20)) return w.skip(proc_path(req, pid, "maps"), errno_text());
     std::vector<Skipped> skipped;
     std::vector<MapRegion> regions = select_regions(parse_maps(maps), req.limits, skipped);
     for (auto& s : skipped) w.skip(s.what, s.reason);
@@ -408,11 +409,11 @@ void record_host(SnapshotWriter& w, const SnapshotRequest& req, int pid, uint32_
         std::string abs = req.proc_root + "/" + src;
         w.copy_text(abs, "host/" + std::string(rel), abs, false);
     }
-    read_file_bounded(req.proc_root + "/sys/kernel/random/boot_id", boot_id, 64);
+    read_prefix_into(req.proc_root + "/sys/kernel/random/boot_id", boot_id, 64);
     boot_id = std::string(trim(boot_id, " \n"));
     std::string msr = access(host_path(req, "/sys/module/msr").c_str(), F_OK) == 0 ? "msr module loaded\n" : "msr module not loaded\n";
     std::string aw;
-    if (read_file_bounded(host_path(req, "/sys/module/msr/parameters/allow_writes"), aw, 64)) msr += "allow_writes " + aw;
+    if (read_prefix_into(host_path(req, "/sys/module/msr/parameters/allow_writes"), aw, 64)) msr += "allow_writes " + aw;
     w.put("host/msr.txt", msr, "/sys/module/msr");
     std::vector<std::string> copy = {"/etc/ld.so.preload"};
     for (const char* f : kCronFiles) copy.push_back(f);
@@ -422,7 +423,7 @@ void record_host(SnapshotWriter& w, const SnapshotRequest& req, int pid, uint32_
     for (const char* d : kSystemdDirs)
         for (auto& f : files_in(req, d, month_ago)) copy.push_back(f);
     std::string passwd;
-    read_file_bounded(host_path(req, "/etc/passwd"), passwd, 4u << 20);
+    read_prefix_into(host_path(req, "/etc/passwd"), passwd, 4u << 20);
     std::string home = home_from_passwd(passwd, uid);
     std::vector<std::string> homes = {"/root"};
     if (!home.empty() && home != "/root" && home != "/") homes.push_back(home);
@@ -436,7 +437,7 @@ void record_host(SnapshotWriter& w, const SnapshotRequest& req, int pid, uint32_
         if (!copy_host_file(w, req, abs, links) || w.files().size() == before) continue;
         // persistence: what the rules flag, and any line naming the suspect's executable
         std::string text;
-        read_file_bounded(host_path(req, abs), text, req.limits.text_bytes);
+        read_prefix_into(host_path(req, abs), text, req.limits.text_bytes);
         std::vector<Signal> sig;
         if (req.rules) check_persistence_text(text, abs, *req.rules, sig);
         for (auto& s : sig) persistence.push_back(s.evidence);
@@ -487,7 +488,7 @@ SnapshotRecord take_evidence_snapshot(const SnapshotRequest& req) {
     if (readlink_at(AT_FDCWD, proc_path(req, req.pid, "exe").c_str(), exe_link)) rec.exe = parse_exe_link(exe_link).path;
     std::string status_text;
     StatusFields sf;
-    read_file_bounded(proc_path(req, req.pid, "status"), status_text, 64 * 1024);
+    read_prefix_into(proc_path(req, req.pid, "status"), status_text, 64 * 1024);
     parse_status(status_text, sf);
 
     if (::mkdir(req.evidence_dir.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -564,7 +565,7 @@ SnapshotRecord take_evidence_snapshot(const SnapshotRequest& req) {
     info.created = rec.time;
     info.trigger = req.trigger;
     std::string head;
-    if (read_file_bounded(kChainHeadFile, head, 128)) info.prev_manifest = std::string(trim(head, " \n"));
+    if (read_prefix_into(kChainHeadFile, head, 128)) info.prev_manifest = std::string(trim(head, " \n"));
     info.exe_sha256 = rec.sha256;
     info.exe_size = exe_size;
     info.memory_bytes_read = mem.bytes;
@@ -577,11 +578,12 @@ SnapshotRecord take_evidence_snapshot(const SnapshotRequest& req) {
     w.put("manifest.json", manifest, "generated", false, false);
     std::string sums = build_sha256sums(w.files());
     std::string err;
-    if (!write_file_atomic(dir + "/SHA256SUMS", sums, &err, 0600, true)) rec.status = "cannot write SHA256SUMS: " + err;
+    if (Status st = write_file_atomic(dir + "/SHA256SUMS", sums, 0600, true); !st)
+        rec.status = "cannot write SHA256SUMS: " + st.error().message;
     rec.manifest_sha256 = sha256_hex(manifest);
     rec.prev_manifest = info.prev_manifest;
-    if (!write_file_atomic(kChainHeadFile, rec.manifest_sha256 + "\n", &err, 0600, true))
-        rec.status = "cannot update the hash chain: " + err;
+    if (Status st = write_file_atomic(kChainHeadFile, rec.manifest_sha256 + "\n", 0600, true); !st)
+        rec.status = "cannot update the hash chain: " + st.error().message;
     rec.files = static_cast<int>(w.files().size()) + 1;
     rec.bytes = w.total() + sums.size();
     rec.seconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -1,3 +1,4 @@
+#include "respond/read_prefix.h"
 #include "respond/freezer.h"
 
 #include <fcntl.h>
@@ -34,7 +35,7 @@ bool write_text(const std::string& path, const std::string& text) {
 
 std::string read_small(const std::string& path) {
     std::string s;
-    read_file_bounded(path, s, 4096);
+    read_prefix_into(path, s, 4096);
     return s;
 }
 
@@ -63,7 +64,7 @@ bool move_all(const std::string& procs_file, const std::vector<int>& pids, std::
 bool stopped(const std::string& proc_root, int pid) {
     StatFields st;
     std::string text;
-    return read_file_bounded(proc_root + "/" + std::to_string(pid) + "/stat", text, 4096) && parse_stat(text, st) &&
+    return read_prefix_into(proc_root + "/" + std::to_string(pid) + "/stat", text, 4096) && parse_stat(text, st) &&
            (st.state == 'T' || st.state == 't');
 }
 
@@ -80,7 +81,7 @@ FreezerPaths find_freezers(const std::string& proc_root) {
     FreezerPaths p;
     p.proc_root = proc_root;
     std::string mounts;
-    read_file_bounded(proc_root + "/mounts", mounts, 1u << 20);
+    read_prefix_into(proc_root + "/mounts", mounts, 1u << 20);
     LineReader lines(mounts);
     for (std::string_view line; lines.next(line);) {
         auto f = split_whitespace(line);
@@ -114,7 +115,7 @@ uint64_t tree_cpu_ticks(const std::string& proc_root, const std::vector<int>& pi
     for (int p : pids) {
         std::string text;
         StatFields st;
-        if (read_file_bounded(proc_root + "/" + std::to_string(p) + "/stat", text, 4096) && parse_stat(text, st))
+        if (read_prefix_into(proc_root + "/" + std::to_string(p) + "/stat", text, 4096) && parse_stat(text, st))
             sum += st.utime + st.stime;
     }
     return sum;

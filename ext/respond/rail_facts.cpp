@@ -1,3 +1,4 @@
+#include "respond/read_prefix.h"
 #include "respond/rail_facts.h"
 
 #include <dirent.h>
@@ -59,7 +60,7 @@ std::string find_package(const std::string& dpkg_info, const std::string& exe, s
         std::string name = e->d_name;
         if (name.size() < 9 || name.compare(name.size() - 8, 8, ".md5sums") != 0) continue;
         std::string text;
-        if (!read_file_bounded(dpkg_info + "/" + name, text, 8u << 20)) continue;
+        if (!read_prefix_into(dpkg_info + "/" + name, text, 8u << 20)) continue;
         std::string hit = md5sums_lookup(text, exe);
         if (!hit.empty()) {
             found = name.substr(0, name.size() - 8);
@@ -78,7 +79,7 @@ TargetFacts gather_target_facts(const std::string& proc_root, int pid, const std
     const std::string dir = proc_root + "/" + std::to_string(pid);
     std::string stat, status, link;
     StatFields st;
-    if (!read_file_bounded(dir + "/stat", stat, 4096) || !parse_stat(stat, st)) return t;
+    if (!read_prefix_into(dir + "/stat", stat, 4096) || !parse_stat(stat, st)) return t;
     t.exists = true;
     t.identity.pid = pid;
     t.identity.start_ticks = st.start_ticks;
@@ -86,7 +87,7 @@ TargetFacts gather_target_facts(const std::string& proc_root, int pid, const std
     t.rails.comm = st.comm;
     t.rails.kernel_thread = (stat_flags(stat) & kPfKthread) != 0 || st.ppid == 2 || pid == 2;
     StatusFields sf;
-    if (read_file_bounded(dir + "/status", status, 64 * 1024) && parse_status(status, sf) && sf.has_uid) t.rails.uid = sf.uid;
+    if (read_prefix_into(dir + "/status", status, 64 * 1024) && parse_status(status, sf) && sf.has_uid) t.rails.uid = sf.uid;
     if (const passwd* pw = getpwnam("xymon")) t.rails.xymon_uid = pw->pw_uid;
     bool deleted = false;
     if (readlink_at(AT_FDCWD, (dir + "/exe").c_str(), link)) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "respond/read_prefix.h"
 #include "proc_fixture.h"
 #include "respond/byte_swap.h"
 #include "respond/evidence_snapshot.h"
@@ -179,7 +180,7 @@ TEST_CASE("respond snapshot: the manifests chain, and a changed process is refus
     CHECK(slurp(fx.store.path("evidence/" + second.id + "/manifest.json"))
               .find("\"previous_manifest_sha256\": \"" + first.manifest_sha256 + "\"") != std::string::npos);
     std::string head;
-    REQUIRE(read_file_bounded(fx.store.path("evidence/.last-manifest"), head, 100));
+    REQUIRE(read_prefix_into(fx.store.path("evidence/.last-manifest"), head, 100));
     CHECK(head == second.manifest_sha256 + "\n");
     // same second: a second directory, not an overwrite
     SnapshotRecord third = take_evidence_snapshot(req);

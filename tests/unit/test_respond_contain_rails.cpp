@@ -1,0 +1,99 @@
+// Containment rails and the two-key decision (pure).
+#include <doctest/doctest.h>
+
+#include "respond/contain_rails.h"
+
+using namespace mr;
+
+TEST_CASE("respond contain: rails refuse pid 1, kernel threads, xymon, sshd and unchanged package binaries") {
+    RailFacts f;
+    f.pid = 4316;
+    f.uid = 33;
+    f.xymon_uid = 101;
+    f.comm = "netlogd";
+    f.exe = "/run/x/netlogd";
+    CHECK(rail_refusal(f, false) == "");
+    RailFacts p1 = f;
+    p1.pid = 1;
+    CHECK(rail_refusal(p1, true) == "never pid 1 (init)");
+    RailFacts k = f;
+    k.kernel_thread = true;
+    CHECK(rail_refusal(k, true) == "never a kernel thread");
+    RailFacts x = f;
+    x.uid = 101;
+    CHECK(rail_refusal(x, true).find("Xymon") != std::string::npos);
+    RailFacts xe = f;
+    xe.exe = "/usr/lib/xymon/client/bin/xymonlaunch";
+    CHECK(rail_refusal(xe, true).find("Xymon") != std::string::npos);
+    RailFacts s = f;
+    s.comm = "sshd";
+    CHECK(rail_refusal(s, true).find("sshd") != std::string::npos);
+    RailFacts pkg = f;
+    pkg.exe = "/usr/bin/yes";
+    pkg.dpkg_package = "coreutils";
+    pkg.dpkg_md5_matches = true;
+    CHECK(rail_refusal(pkg, false).find("coreutils, md5sum matches") != std::string::npos);
+    CHECK(rail_refusal(pkg, true) == "");  // the per-host override
+    pkg.dpkg_md5_matches = false;          // a package binary that was changed: no protection
+    CHECK(rail_refusal(pkg, false) == "");
+}
+
+TEST_CASE("respond contain: identity must still be the same process") {
+    ProcessIdentity want{4316, 777, 64769, 1234, std::string(64, 'a')};
+    ProcessIdentity have = want;
+    CHECK(identity_mismatch(want, have) == "");
+    have.start_ticks = 778;
+    CHECK(identity_mismatch(want, have).find("another process") != std::string::npos);
+    have = want;
+    have.exe_ino = 99;
+    CHECK(identity_mismatch(want, have).find("device/inode") != std::string::npos);
+    have = want;
+    have.sha256 = std::string(64, 'b');
+    CHECK(identity_mismatch(want, have).find("sha256") != std::string::npos);
+    ProcessIdentity loose{4316, 777, 0, 0, ""};
+    CHECK(identity_mismatch(loose, have) == "");
+}
+
+TEST_CASE("respond contain: md5sums lookup with merged /usr") {
+    std::string sums = "d41d8cd98f00b204e9800998ecf8427e  usr/bin/yes\n0cc175b9c0f1b6a831c399e269772661  usr/share/doc/x\nshort\n";
+    CHECK(md5sums_lookup(sums, "/usr/bin/yes") == "d41d8cd98f00b204e9800998ecf8427e");
+    CHECK(md5sums_lookup(sums, "/bin/yes") == "d41d8cd98f00b204e9800998ecf8427e");
+    CHECK(md5sums_lookup(sums, "/usr/bin/no") == "");
+    CHECK(md5sums_lookup(sums, "relative") == "");
+}
+
+TEST_CASE("respond contain: both keys, two red cycles, snapshot first, observe, three a day") {
+    ContainInput in;
+    in.client = ContainMode::freeze;
+    in.server = ContainMode::freeze;
+    in.server_known = true;
+    in.consecutive_red = 2;
+    in.snapshot_taken = true;
+    CHECK(decide_containment(in).kind == ContainDecision::Kind::freeze);
+    ContainInput c = in;
+    c.client = ContainMode::off;
+    CHECK(decide_containment(c).kind == ContainDecision::Kind::off);
+    CHECK(decide_containment(c).reason.find("client config says contain = off") != std::string::npos);
+    ContainInput s = in;
+    s.server = ContainMode::off;
+    CHECK(decide_containment(s).reason.find("server policy has no CONTAIN") != std::string::npos);
+    ContainInput u = in;
+    u.server_known = false;
+    CHECK(decide_containment(u).kind == ContainDecision::Kind::off);
+    ContainInput one = in;
+    one.consecutive_red = 1;
+    CHECK(decide_containment(one).kind == ContainDecision::Kind::wait);
+    ContainInput nosnap = in;
+    nosnap.snapshot_taken = false;
+    CHECK(decide_containment(nosnap).kind == ContainDecision::Kind::wait);
+    ContainInput obs = in;
+    obs.server = ContainMode::observe;
+    CHECK(decide_containment(obs).kind == ContainDecision::Kind::observe);
+    ContainInput many = in;
+    many.actions_today = 3;
+    CHECK(decide_containment(many).kind == ContainDecision::Kind::refuse);
+    ContainMode m;
+    CHECK(parse_contain_mode("both", m));
+    CHECK(m == ContainMode::both);
+    CHECK_FALSE(parse_contain_mode("freez", m));
+}
