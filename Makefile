@@ -110,6 +110,7 @@ install: programs man
 	# the evidence snapshot's root helper (issue 11): a sudoers drop-in checked by visudo, and
 	# the evidence directory only root reads
 	install -d -m 0700 $(DESTDIR)/var/lib/xymon/miningrisk/evidence
+	[ -n "$(DESTDIR)" ] || chown -R root:root /var/lib/xymon/miningrisk/evidence   # the server's chown -R gives the rest to xymon
 	sed 's|@CLIENT_EXT@|$(XYMON_CLIENT_EXT)|g' client-tests/sudoers.d/miningrisk >$(BUILD)/sudoers-miningrisk
 	if command -v visudo >/dev/null && ! visudo -c -q -f $(BUILD)/sudoers-miningrisk; then \
 	  echo "sudoers drop-in refused by visudo: not installed" >&2; exit 1; fi

@@ -16,6 +16,7 @@
 #include "util/file_io.h"
 #include "util/version.h"
 #include "client/client_config.h"
+#include "client/contain_step.h"
 #include "client/evidence_step.h"
 #include "client/client_report.h"
 #include "client/pool_answer.h"
@@ -51,6 +52,7 @@ const mr::CliSpec& cli_spec() {
          {"--host", "NAME", "Xymon host name (default $MACHINEDOTS, $MACHINE, or hostname)"},
          {"--no-fetch", "", "do not fetch the server's pool list (use the cached copy)"},
          {"--standalone", "", "post the finished miningrisk status (no server plugin needed)"},
+         {"--thaw", "PID", "thaw a process tree that containment froze (root helper), and report it"},
          {"--snapshot", "PID", "take an evidence snapshot of PID now (root helper), print its record; the next cycle reports it"},
          {"--verbose", "", "log what it does on stderr"}},
         {},
@@ -73,6 +75,7 @@ struct Options {
     bool no_fetch = false;
     bool standalone = false;
     int snapshot_pid = 0;
+    int thaw_pid = 0;
 };
 
 std::string env(const char* name, const std::string& fallback = "") {
@@ -196,6 +199,12 @@ Options parse_args(int argc, char** argv) {
         std::exit(2);
     }
     o.snapshot_pid = static_cast<int>(pid);
+    double thaw = mr::cli_positive_number(spec, a, "--thaw", 0);
+    if (thaw != static_cast<int>(thaw)) {
+        std::cerr << "miningrisk-client: --thaw needs a pid\n";
+        std::exit(2);
+    }
+    o.thaw_pid = static_cast<int>(thaw);
     return o;
 }
 
@@ -218,6 +227,19 @@ int main(int argc, char** argv) {
     eopt.host = o.host.empty() ? default_host() : o.host;
     eopt.state_file = o.proc_root == "/proc" ? tmpdir + "/miningrisk-snapshots.state" : "";
     if (o.snapshot_pid > 0) return snapshot_by_hand(eopt, o.snapshot_pid);
+    mr::ContainOptions kopt;
+    mr::parse_contain_mode(cfg.contain, kopt.client_mode);
+    kopt.allow_package = cfg.contain_allow_package;
+    kopt.use_sudo = eopt.use_sudo;
+    kopt.tmpdir = o.proc_root == "/proc" ? tmpdir : "";
+    kopt.host = eopt.host;
+    kopt.fetch = !o.no_fetch;
+    kopt.interval = cfg.interval;
+    if (o.thaw_pid > 0) {
+        mr::ContainmentRecord rec = mr::thaw_by_hand(kopt, o.thaw_pid, std::time(nullptr));
+        std::cout << mr::encode_kv_line(mr::containment_to_kv(rec)) << "\n";
+        return rec.result == "done" ? 0 : 1;
+    }
 
     mr::Detector detector;
     std::string err;
@@ -258,6 +280,9 @@ int main(int argc, char** argv) {
     eopt.timeout = std::min(13.0, timeout - spent_so_far - 5);
     if (eopt.timeout < 3 || o.dry_run) eopt.enabled = false;  // a dry run changes nothing on the host
     r.snapshots = mr::evidence_step(eopt, r.findings, snap, snap.time);
+    // Containment after the evidence: a dry run neither acts nor counts cycles.
+    if (o.dry_run) kopt.tmpdir.clear();
+    r.containment = mr::contain_step(kopt, r.findings, snap, mr::all_snapshots(eopt, snap.time), snap.time);
 
     mr::ClientReport wire = r;
     wire.host = mr::wire_host(r.host);

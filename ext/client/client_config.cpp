@@ -74,6 +74,12 @@ bool parse_client_config(const std::string& text, const std::string& file, Clien
             if (!parse_bool(value, next.standalone)) return fail("standalone must be yes or no");
         } else if (key == "snapshot") {
             if (!parse_bool(value, next.snapshot)) return fail("snapshot must be yes or no");
+        } else if (key == "contain") {
+            if (value != "off" && value != "none" && value != "observe" && value != "freeze" && value != "isolate" && value != "both")
+                return fail("contain must be off, observe, freeze, isolate or both");
+            next.contain = value == "none" ? "off" : value;
+        } else if (key == "contain_allow_package") {
+            if (!parse_bool(value, next.contain_allow_package)) return fail("contain_allow_package must be yes or no");
         } else if (key == "snapshot_helper") {
             if (value.empty() || value[0] != '/') return fail("snapshot_helper must be an absolute path");
             next.snapshot_helper = value;

@@ -17,6 +17,10 @@ struct ClientConfig {
     // Evidence snapshot on the first red of a process (issue 11), through the root helper.
     bool snapshot = true;
     std::string snapshot_helper = "/usr/lib/xymon/client/ext/miningrisk-snapshot";
+    // Containment's first key (the server policy's CONTAIN is the second): off, observe, freeze,
+    // isolate or both. contain_allow_package lets it touch unchanged Debian package binaries.
+    std::string contain = "off";
+    bool contain_allow_package = false;
 };
 
 struct ConfigError {

@@ -56,6 +56,8 @@ SnapshotRecord run_snapshot_helper(const EvidenceOptions& opt, int pid, uint64_t
     return rec;
 }
 
+std::vector<SnapshotRecord> all_snapshots(const EvidenceOptions& opt, int64_t now) { return load_state(opt, now); }
+
 void remember_snapshot(const EvidenceOptions& opt, const SnapshotRecord& rec, int64_t now) {
     std::vector<SnapshotRecord> taken = load_state(opt, now);
     taken.push_back(rec);

@@ -31,6 +31,9 @@ SnapshotRecord run_snapshot_helper(const EvidenceOptions& opt, int pid, uint64_t
 std::vector<SnapshotRecord> evidence_step(const EvidenceOptions& opt, const std::vector<Finding>& findings,
                                           const Snapshot& snap, int64_t now);
 
+// Every snapshot in the state file (7 days): containment needs to know one was taken.
+std::vector<SnapshotRecord> all_snapshots(const EvidenceOptions& opt, int64_t now);
+
 // Adds a record to the state file (a snapshot taken by hand is reported by the next cycle).
 void remember_snapshot(const EvidenceOptions& opt, const SnapshotRecord& rec, int64_t now);
 

@@ -120,6 +120,7 @@ struct Policy::Scope {
     std::string expected_reason;
     // INCIDENT keys as written in this scope, applied over the defaults in file order.
     std::vector<std::pair<std::string, std::string>> incident;
+    std::string contain;  // "" = not set here
 
     bool applies(const std::string& h, const std::string& c, const std::string& p) const {
         if (is_default) return true;
@@ -384,8 +385,15 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
                 if (!t.has_value || !err2.empty()) return fail("INCIDENT " + t.key + ": " + (t.has_value ? err2 : "needs a value"));
                 cur->incident.emplace_back(t.key, t.value);
             }
+        } else if (kw == "CONTAIN") {
+            // containment's server key; the host's own `contain =` is the other (issue 11)
+            std::string v = toks.size() == 2 ? to_lower_ascii(toks[1].key) : "";
+            if (toks.size() != 2 || toks[1].has_value ||
+                (v != "off" && v != "observe" && v != "freeze" && v != "isolate" && v != "both"))
+                return fail("CONTAIN takes one of off, observe, freeze, isolate, both");
+            cur->contain = v;
         } else {
-            return fail("unknown keyword '" + kw + "' (ALLOW, WEIGHT, THRESHOLD, EXPECTED, INCIDENT, or a scope line)");
+            return fail("unknown keyword '" + kw + "' (ALLOW, WEIGHT, THRESHOLD, EXPECTED, INCIDENT, CONTAIN, or a scope line)");
         }
     }
     scopes_ = std::move(scopes);
@@ -433,6 +441,10 @@ EffectivePolicy Policy::effective(const std::string& host, const std::string& co
             e.expected_reason = s->expected_reason;
         }
         for (const auto& [k, v] : s->incident) apply_incident_key(e.incident, k, v);
+        if (!s->contain.empty()) {
+            e.contain = s->contain;
+            e.contain_scope = s->where;
+        }
     }
     return e;
 }
@@ -459,6 +471,7 @@ std::string Policy::describe(const std::string& host, const std::string& config_
     o << "incident: CLEAN_CYCLES=" << e.incident.clean_cycles << " IDLE_WATTS=" << im.idle_watts
       << " BUSY_WATTS=" << im.busy_watts << " PUE=" << im.pue << " PRICE_KWH=" << im.price_kwh
       << " PRICE_VCPU_HOUR=" << im.price_vcpu_hour << " CURRENCY=" << im.currency << "\n";
+    o << "containment: " << e.contain << (e.contain_scope.empty() ? "" : " (" + e.contain_scope + ")") << "\n";
     return o.str();
 }
 

@@ -11,6 +11,8 @@
 //   CLASS=cloud
 //       INCIDENT CLEAN_CYCLES=6 PRICE_KWH=0.30 PRICE_VCPU_HOUR=0.04 CURRENCY=EUR
 //       (also IDLE_WATTS=0.74 BUSY_WATTS=3.5 PUE=1.135: per vCPU, for the incident's impact)
+//   HOST=web01
+//       CONTAIN freeze                (containment's server key: off|observe|freeze|isolate|both)
 //
 // A scope line (criteria AND together) starts a block; every scope that matches a host applies,
 // in file order (a later WEIGHT/THRESHOLD wins). ALLOW matches on EXE, SHA256, USER, PARENT (the
@@ -69,6 +71,8 @@ struct EffectivePolicy {
     Thresholds thresholds;
     bool expected = false;
     std::string expected_reason;
+    std::string contain = "off";         // CONTAIN: off, observe, freeze, isolate, both (a later scope wins)
+    std::string contain_scope;           // the scope that set it
     std::vector<std::string> scopes;     // "FILE:LINE HOST=..." of each matching scope
     IncidentSettings incident;           // INCIDENT CLEAN_CYCLES=... IDLE_WATTS=... (later keys win)
 };

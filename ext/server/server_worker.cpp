@@ -11,6 +11,9 @@
 #include "xymon/client_sections.h"
 #include "rules/detector.h"
 #include "xymon/xymon_log.h"
+#include "xymon/kv_codec.h"
+#include "util/file_io.h"
+#include "util/text_util.h"
 
 namespace mr {
 
@@ -182,8 +185,11 @@ std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std
         in.visibility_full = false;  // a named yellow: what it may have missed is unknown
         in.visibility_reasons.push_back(stale);
     }
-    in.verdict = apply_policy(effective_for(host, config_class), std::move(report.findings), in.visibility_full,
-                              today(now), parents);
+    const EffectivePolicy& pol = effective_for(host, config_class);
+    publish_contain(host, pol);
+    in.contain = pol.contain;
+    in.containment = report.containment;
+    in.verdict = apply_policy(pol, std::move(report.findings), in.visibility_full, today(now), parents);
     drive_incident(in, config_class, report.time > 0 ? report.time : now);
     return build_status_message(in);
 }
@@ -301,6 +307,34 @@ bool ServerWorker::handle(const ChannelMessage& m, std::time_t now, std::vector<
         ++stats_.statuses;
     }
     return true;
+}
+
+void ServerWorker::publish_contain(const std::string& host, const EffectivePolicy& pol) {
+    if (opt_.contain_file.empty()) return;
+    if (!contain_loaded_) {
+        // what an earlier run published stays until this one knows better
+        contain_loaded_ = true;
+        if (Expected<std::string> text = read_file(opt_.contain_file)) {
+            LineReader lines(*text);
+            for (std::string_view line; lines.next(line);) {
+                if (line.empty() || line[0] == '#') continue;
+                KvRecord kv = parse_kv_line(line);
+                std::string h = kv_get(kv, "host");
+                if (!h.empty()) contain_[h] = std::string(line.substr(line.find(' ') == std::string_view::npos ? line.size() : line.find(' ') + 1));
+            }
+        }
+    }
+    std::string want = pol.contain == "off" ? "" : encode_kv_line({{"contain", pol.contain}, {"scope", pol.contain_scope}});
+    auto it = contain_.find(host);
+    if ((it == contain_.end() && want.empty()) || (it != contain_.end() && it->second == want)) return;
+    if (want.empty()) contain_.erase(host);
+    else contain_[host] = want;
+    std::string text = "# miningrisk containment grants (policy CONTAIN per host), written by xymond_miningrisk\n";
+    for (const auto& [h, line] : contain_) text += encode_kv_line({{"host", h}}) + " " + line + "\n";
+    if (Status st = write_file_atomic(opt_.contain_file, text, 0644, true); !st)
+        log_line("containment grants not published: " + st.error().message);
+    else
+        log_line("containment for " + host + ": " + (want.empty() ? std::string("off") : pol.contain) + " published");
 }
 
 }  // namespace mr

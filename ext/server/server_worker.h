@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@ struct WorkerOptions {
     // its version tells stale clients. "" = none.
     std::string pools_file = "/var/lib/xymon/miningrisk/pools.txt";
     double pools_check_seconds = 60;
+    // Containment grants clients fetch (`config miningrisk-contain.cfg` includes it): one line per
+    // host whose policy has a CONTAIN other than off. "" = not published.
+    std::string contain_file = "/var/lib/xymon/miningrisk/contain.txt";
     double pages_refresh_seconds = 300; // host->page map: reloaded this often, and after @@reload
     double pages_retry_seconds = 30;    // after a failed load
     // Incidents and SIEM events: "" = off (the default for --test and the benchmark; the live
@@ -98,6 +102,8 @@ private:
     void maybe_refresh_pages(std::time_t now);
     const std::string& today(std::time_t now);
     void load_policy();
+    // Rewrites contain_file when this host's CONTAIN differs from what it holds.
+    void publish_contain(const std::string& host, const EffectivePolicy& pol);
 
     struct ClientSeen {
         std::time_t last = 0;
@@ -123,6 +129,8 @@ private:
     std::unique_ptr<IncidentDriver> incidents_;
     std::time_t last_side_poll_ = 0;
     void drive_incident(StatusInput& in, const std::string& config_class, int64_t report_time);
+    std::map<std::string, std::string> contain_;   // host -> "contain=MODE scope=..." published
+    bool contain_loaded_ = false;
 };
 
 }  // namespace mr

@@ -161,6 +161,21 @@ void snapshot_tables(std::string& o, const std::vector<SnapshotRecord>& snaps) {
     }
 }
 
+// Every containment step and refusal, with its reason: what was frozen, what was not and why.
+void containment_table(std::string& o, const std::vector<ContainmentRecord>& recs, const std::string& contain) {
+    if (recs.empty()) return;
+    o += fmt::format("<h4>Containment</h4>\n<p>server policy CONTAIN for this host: {}</p>\n", esc(contain, 20));
+    o += "<table class=\"miningrisk-containment\" border=\"1\" cellpadding=\"3\" cellspacing=\"0\">\n"
+         "<tr><th>time (UTC)</th><th>process</th><th>step</th><th>result</th><th>how</th><th>reason</th><th>by</th></tr>\n";
+    for (const ContainmentRecord& c : recs)
+        o += fmt::format("<tr><td>{}</td><td>{} (pid {})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                         c.time > 0 ? utc_text(c.time) : std::string("-"), esc(c.comm.empty() ? "?" : c.comm, 64), c.pid,
+                         esc(c.action, 20), esc(c.result, 20),
+                         esc(c.method, 40) + (c.pids.empty() ? "" : " (pids " + esc(c.pids, 200) + ")"), esc(c.reason, 400),
+                         esc(c.by, 80) + (c.order.empty() ? "" : " order " + esc(c.order, 80)));
+    o += "</table><br>\n";
+}
+
 }  // namespace
 
 int status_lifetime_minutes(int interval_seconds) {
@@ -272,6 +287,7 @@ std::string build_status_message(const StatusInput& in) {
         }
     }
     snapshot_tables(o, in.snapshots);
+    containment_table(o, in.containment, in.contain);
     if (hidden) o += fmt::format("<p>{} more findings not shown here; see the drill-down page.</p>\n", hidden);
     if (in.findings_unreported > 0)
         o += fmt::format("<p>The client found {} more findings than it reports (it sends the worst {}); "

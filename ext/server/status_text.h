@@ -31,6 +31,8 @@ struct StatusInput {
     std::string incident_status;    // "recovering: 3 of 12 clean cycles"
     PolicyVerdict verdict;
     std::vector<SnapshotRecord> snapshots;   // evidence snapshots the client took (last 24 h)
+    std::vector<ContainmentRecord> containment;  // containment steps and refusals (last 24 h)
+    std::string contain = "off";             // the server policy's CONTAIN for this host
 };
 
 // Lifetime in minutes for a client cycle of `interval_seconds`.

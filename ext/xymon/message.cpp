@@ -187,6 +187,14 @@ std::string build_client_message(const ClientReport& r, const std::string& confi
             out += encode_kv_line(snapshot_to_kv(s)) + "\n";
         }
     }
+    if (!r.containment.empty()) {
+        out += "[containment]\n";
+        n = 0;
+        for (const auto& c : r.containment) {
+            if (n++ >= kMaxContainment) break;
+            out += encode_kv_line(containment_to_kv(c)) + "\n";
+        }
+    }
     return out;
 }
 
@@ -273,6 +281,9 @@ ParseResult parse_client_message(std::string_view text, ClientReport& out) {
         } else if (section == "snapshots") {
             if (out.snapshots.size() >= kMaxSnapshots) continue;
             out.snapshots.push_back(snapshot_from_kv(rec));
+        } else if (section == "containment") {
+            if (out.containment.size() >= kMaxContainment) continue;
+            out.containment.push_back(containment_from_kv(rec));
         }
     }
     if (!saw_header) {

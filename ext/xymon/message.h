@@ -23,7 +23,9 @@
 // seconds) of the process, `exemtime`/`exectime` (the executable's, unix seconds, 0 = unknown)
 // and `pchain` (the ancestors' comms from the parent up, NUL-separated like argv). Section added
 // within version 1: [snapshots], one line per evidence snapshot the client took in the last 24 h
-// (xymon/snapshot_codec.h), newest first, at most kMaxSnapshots; older servers ignore it.
+// (xymon/snapshot_codec.h), newest first, at most kMaxSnapshots; and [containment], one line
+// per containment step or refusal of the last 24 h (at most kMaxContainment); older servers
+// ignore both.
 #pragma once
 #include <string>
 #include <string_view>
@@ -39,6 +41,7 @@ namespace mr {
 constexpr int kMessageVersion = 1;
 constexpr const char* kCollectorId = "miningrisk";
 constexpr size_t kMaxSnapshots = 5;
+constexpr size_t kMaxContainment = 10;
 
 // A process line of the [top] section.
 struct TopProcess {
@@ -74,6 +77,7 @@ struct ClientReport {
     std::vector<Finding> findings;   // host-level signals use pid 0
     std::vector<TopProcess> top;
     std::vector<SnapshotRecord> snapshots;  // [snapshots]
+    std::vector<ContainmentRecord> containment;  // [containment]: steps and refusals, last 24 h
 };
 
 // The whole message text, starting "client/miningrisk HOST.OSTYPE CLASS\n".

@@ -1,0 +1,172 @@
+#include "client/contain_step.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "collect/proc_parse.h"
+#include "respond/contain_state.h"
+#include "respond/read_prefix.h"
+#include "respond/run_helper.h"
+#include "rules/rules.h"
+#include "util/file_io.h"
+#include "util/text_util.h"
+#include "xymon/kv_codec.h"
+#include "xymon/message.h"
+#include "xymon/snapshot_codec.h"
+#include "xymon/xymon_log.h"
+#include "xymon/xymon_sender.h"
+
+namespace mr {
+
+namespace {
+
+std::string state_path(const ContainOptions& o) { return o.tmpdir + "/miningrisk-contain.state"; }
+
+ContainState load(const ContainOptions& o, int64_t now) {
+    std::string text;
+    if (o.tmpdir.empty() || !read_prefix_into(state_path(o), text, 4u << 20)) return {};
+    return parse_contain_state(text, now);
+}
+
+void save(const ContainOptions& o, const ContainState& s, int64_t now) {
+    if (o.tmpdir.empty()) return;
+    if (Status st = write_file_atomic(state_path(o), format_contain_state(s, now), 0600, false); !st)
+        log_line(st.error().message);
+}
+
+void log_record(const ContainmentRecord& r) {
+    log_line("containment: pid " + std::to_string(r.pid) + " (" + clip_evidence(r.comm, 32) + "): " + r.action + " " +
+             r.result + (r.method.empty() ? "" : " by " + r.method) + ": " + clip_evidence(r.reason, 300));
+}
+
+// The server's answer, fetched through Xymon, with the last good copy as the fallback.
+bool server_mode(const ContainOptions& o, ContainMode& mode) {
+    std::string cached = o.tmpdir + "/" + o.grants_config;
+    std::string body, err;
+    if (o.fetch && xymon_query("config " + o.grants_config, o.fetch_timeout, body, &err) &&
+        body.find("# miningrisk containment") != std::string::npos) {
+        if (Status st = write_file_atomic(cached, body, 0600, false); !st) log_line(st.error().message);
+    } else if (!read_prefix_into(cached, body, 4u << 20)) {
+        if (o.fetch) log_line("containment: the server's " + o.grants_config + " could not be fetched" +
+                              (err.empty() ? "" : ": " + err));
+        return false;
+    }
+    if (!grant_for_host(body, o.host, mode)) mode = ContainMode::off;
+    return true;
+}
+
+}  // namespace
+
+bool grant_for_host(const std::string& text, const std::string& host, ContainMode& mode) {
+    LineReader lines(text);
+    for (std::string_view line; lines.next(line);) {
+        if (line.empty() || line[0] == '#') continue;
+        KvRecord kv = parse_kv_line(line);
+        if (kv_get(kv, "host") != host) continue;
+        return parse_contain_mode(kv_get(kv, "contain"), mode);
+    }
+    return false;
+}
+
+ContainmentRecord run_contain_helper(const ContainOptions& opt, const std::string& action, int pid,
+                                     uint64_t start_ticks, const std::string& sha256) {
+    struct stat st {};
+    std::string exe = "/proc/" + std::to_string(pid) + "/exe";
+    bool have = ::stat(exe.c_str(), &st) == 0;
+    std::vector<std::string> argv;
+    if (opt.use_sudo) argv = {"/usr/bin/sudo", "-n", "--"};
+    argv.insert(argv.end(), {opt.helper, "--action", action, "--pid", std::to_string(pid), "--start",
+                             std::to_string(start_ticks), "--sha256", sha256.empty() ? "-" : sha256, "--exe-dev",
+                             std::to_string(have ? st.st_dev : 0), "--exe-ino", std::to_string(have ? st.st_ino : 0)});
+    if (opt.allow_package) argv.insert(argv.end(), {"--allow-package", "yes"});
+    HelperResult r = run_helper(argv, opt.timeout);
+    std::string line = r.out.substr(0, r.out.find('\n'));
+    ContainmentRecord rec = line.empty() ? ContainmentRecord{} : containment_from_kv(parse_kv_line(line));
+    if (line.empty() || rec.pid != pid) {
+        rec = ContainmentRecord{};
+        rec.result = "failed";
+        rec.reason = "helper failed: " + (r.error.empty() ? std::string("no record printed") : r.error);
+    }
+    rec.pid = pid;
+    rec.start_ticks = start_ticks;
+    rec.action = action;
+    if (rec.time == 0) rec.time = static_cast<int64_t>(std::time(nullptr));
+    return rec;
+}
+
+std::vector<ContainmentRecord> contain_step(const ContainOptions& opt, const std::vector<Finding>& findings,
+                                            const Snapshot& snap, const std::vector<SnapshotRecord>& snapshots,
+                                            int64_t now) {
+    if (opt.tmpdir.empty()) return {};
+    ContainState state = load(opt, now);
+    std::vector<std::pair<int, uint64_t>> red;
+    std::vector<std::pair<const Finding*, const ProcessInfo*>> targets;
+    for (const Finding& f : findings) {
+        if (f.pid <= 1 || f.color != Color::red) continue;
+        auto p = std::find_if(snap.procs.begin(), snap.procs.end(), [&](const ProcessInfo& x) { return x.pid == f.pid; });
+        if (p == snap.procs.end()) continue;
+        red.emplace_back(f.pid, p->start_ticks);
+        targets.emplace_back(&f, &*p);
+    }
+    state.streaks = update_streaks(state.streaks, red, now, opt.interval);
+    ContainInput base;
+    base.client = opt.client_mode;
+    // The server is asked only when this host allows containment at all: nothing to do costs nothing.
+    if (!targets.empty() && (includes_freeze(opt.client_mode) || opt.client_mode == ContainMode::observe))
+        base.server_known = server_mode(opt, base.server);
+    for (const auto& [f, p] : targets) {
+        ContainInput in = base;
+        in.consecutive_red = streak_of(state.streaks, f->pid, p->start_ticks);
+        in.actions_today = actions_in_24h(state.records, now);
+        for (const SnapshotRecord& s : snapshots)
+            in.snapshot_taken |= s.pid == f->pid && s.start_ticks == p->start_ticks && s.status == "ok";
+        ContainDecision d = decide_containment(in);
+        if (d.kind == ContainDecision::Kind::wait) continue;
+        const ContainmentRecord* last = last_record(state.records, f->pid, p->start_ticks);
+        if (last && last->action == "freeze" && last->result == "done") continue;  // stays frozen until thawed
+        ContainmentRecord rec;
+        if (d.kind == ContainDecision::Kind::freeze) {
+            rec = run_contain_helper(opt, "freeze", f->pid, p->start_ticks, f->sha256);
+        } else {
+            rec.time = now;
+            rec.pid = f->pid;
+            rec.start_ticks = p->start_ticks;
+            rec.action = d.kind == ContainDecision::Kind::observe ? "observe" : "none";
+            rec.result = d.kind == ContainDecision::Kind::observe ? "planned" : to_string(d.kind);
+            rec.reason = d.reason;
+            // the same verdict is said once per process, not every cycle
+            if (last && last->action == rec.action && last->result == rec.result && last->reason == rec.reason) continue;
+        }
+        if (rec.comm.empty()) rec.comm = f->comm;
+        log_record(rec);
+        state.records.push_back(rec);
+    }
+    save(opt, state, now);
+    return records_to_report(state.records, now, kMaxContainment);
+}
+
+ContainmentRecord thaw_by_hand(const ContainOptions& opt, int pid, int64_t now) {
+    ContainState state = load(opt, now);
+    std::string text;
+    StatFields st;
+    ContainmentRecord rec;
+    if (!read_prefix_into("/proc/" + std::to_string(pid) + "/stat", text, 4096) || !parse_stat(text, st)) {
+        rec.pid = pid;
+        rec.action = "thaw";
+        rec.result = "failed";
+        rec.reason = "no such process";
+        return rec;
+    }
+    const ContainmentRecord* frozen = last_record(state.records, pid, st.start_ticks, "freeze");
+    rec = run_contain_helper(opt, "thaw", pid, st.start_ticks, "");
+    rec.by = "hand";
+    if (rec.comm.empty() && frozen) rec.comm = frozen->comm;
+    log_record(rec);
+    state.records.push_back(rec);
+    save(opt, state, now);
+    return rec;
+}
+
+}  // namespace mr
