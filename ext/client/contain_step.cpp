@@ -113,8 +113,11 @@ std::vector<ContainmentRecord> contain_step(const ContainOptions& opt, const std
     state.streaks = update_streaks(state.streaks, red, now, opt.interval);
     ContainInput base;
     base.client = opt.client_mode;
-    // The server is asked only when this host allows containment at all: nothing to do costs nothing.
-    if (!targets.empty() && (includes_freeze(opt.client_mode) || opt.client_mode == ContainMode::observe))
+    // The server is asked only when this host allows containment and a process has been red
+    // long enough: nothing to do costs nothing.
+    bool ask = false;
+    for (const auto& [f, p] : targets) ask |= streak_of(state.streaks, f->pid, p->start_ticks) >= kRedCyclesBeforeAction;
+    if (ask && (includes_freeze(opt.client_mode) || opt.client_mode == ContainMode::observe))
         base.server_known = server_mode(opt, base.server);
     for (const auto& [f, p] : targets) {
         ContainInput in = base;

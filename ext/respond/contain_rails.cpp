@@ -84,13 +84,13 @@ ContainDecision decide_containment(const ContainInput& in) {
     if (!includes_freeze(in.client) && in.client != ContainMode::observe)
         return {K::off, fmt::format("not contained: this host's client config says contain = {} "
                                     "(both the host and the server policy must allow it)", to_string(in.client))};
+    if (in.consecutive_red < kRedCyclesBeforeAction)
+        return {K::wait, fmt::format("waiting: red on {} of {} consecutive cycles", in.consecutive_red, kRedCyclesBeforeAction)};
     if (!in.server_known) return {K::off, "not contained: the server's containment policy could not be fetched"};
     if (in.server == ContainMode::off)
         return {K::off, "not contained: the server policy has no CONTAIN for this host (both keys are needed)"};
     if (in.server == ContainMode::isolate)
         return {K::off, "not contained: the server policy asks for isolate only"};
-    if (in.consecutive_red < kRedCyclesBeforeAction)
-        return {K::wait, fmt::format("waiting: red on {} of {} consecutive cycles", in.consecutive_red, kRedCyclesBeforeAction)};
     if (!in.snapshot_taken) return {K::wait, "waiting: the evidence snapshot comes first"};
     const bool observe = in.server == ContainMode::observe || in.client == ContainMode::observe;
     if (observe) return {K::observe, "observe (dry run): would freeze this process tree; nothing done"};
