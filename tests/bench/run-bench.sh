@@ -121,4 +121,5 @@ for prog in bench_worker bench_pages; do
         [ "$prog" = bench_worker ] && "$B/tests/bench/$prog" 100000 client-tests/share/rules incidents 2>&1 | tee -a "$OUT"
     fi
 done
+bash "$ROOT/tests/bench/bench-respond.sh" 2>&1 | tee -a "$OUT"
 echo "table saved in $OUT"

@@ -22,6 +22,10 @@ restore() {
     rm -rf "$EVIDENCE"/e2e-contain*
     rm -rf "$TMPD"
     _sim_cleanup
+    # the frozen cgroups of this suite's processes, once they are gone
+    sleep 0.5
+    rmdir /sys/fs/cgroup/*/miningrisk/frozen-* /sys/fs/cgroup/miningrisk/frozen-* 2>/dev/null
+    return 0
 }
 trap restore EXIT
 
