@@ -230,6 +230,7 @@ int main(int argc, char** argv) {
     mr::ContainOptions kopt;
     mr::parse_contain_mode(cfg.contain, kopt.client_mode);
     kopt.allow_package = cfg.contain_allow_package;
+    kopt.only = cfg.contain_only;
     kopt.use_sudo = eopt.use_sudo;
     kopt.tmpdir = o.proc_root == "/proc" ? tmpdir : "";
     kopt.host = eopt.host;

@@ -78,6 +78,14 @@ bool parse_client_config(const std::string& text, const std::string& file, Clien
             if (value != "off" && value != "none" && value != "observe" && value != "freeze" && value != "isolate" && value != "both")
                 return fail("contain must be off, observe, freeze, isolate or both");
             next.contain = value == "none" ? "off" : value;
+        } else if (key == "contain_only") {
+            next.contain_only.clear();
+            std::stringstream items(value);
+            for (std::string item; std::getline(items, item, ',');) {
+                item = trimmed(item);
+                if (item.empty() || item[0] != '/') return fail("contain_only takes absolute path prefixes, comma-separated");
+                next.contain_only.push_back(item);
+            }
         } else if (key == "contain_allow_package") {
             if (!parse_bool(value, next.contain_allow_package)) return fail("contain_allow_package must be yes or no");
         } else if (key == "snapshot_helper") {

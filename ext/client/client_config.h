@@ -2,6 +2,7 @@
 // '#' comments. Errors name FILE:LINE; the caller keeps the last good file in force.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace mr {
 
@@ -21,6 +22,9 @@ struct ClientConfig {
     // isolate or both. contain_allow_package lets it touch unchanged Debian package binaries.
     std::string contain = "off";
     bool contain_allow_package = false;
+    // contain_only = /tmp/,/dev/shm/: only processes whose executable path starts with one of
+    // these are considered (empty: every red process).
+    std::vector<std::string> contain_only;
 };
 
 struct ConfigError {

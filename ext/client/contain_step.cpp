@@ -107,6 +107,10 @@ std::vector<ContainmentRecord> contain_step(const ContainOptions& opt, const std
         if (f.pid <= 1 || f.color != Color::red) continue;
         auto p = std::find_if(snap.procs.begin(), snap.procs.end(), [&](const ProcessInfo& x) { return x.pid == f.pid; });
         if (p == snap.procs.end()) continue;
+        if (!opt.only.empty() && std::none_of(opt.only.begin(), opt.only.end(), [&](const std::string& pre) {
+                return f.exe.compare(0, pre.size(), pre) == 0;
+            }))
+            continue;
         red.emplace_back(f.pid, p->start_ticks);
         targets.emplace_back(&f, &*p);
     }

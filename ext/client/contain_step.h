@@ -19,6 +19,7 @@ namespace mr {
 struct ContainOptions {
     ContainMode client_mode = ContainMode::off;
     bool allow_package = false;          // contain_allow_package = yes: the per-host override
+    std::vector<std::string> only;       // contain_only: executable path prefixes ("" = all)
     std::string helper = "/usr/lib/xymon/client/ext/miningrisk-contain";
     bool use_sudo = true;
     std::string tmpdir;                  // state and the cached server answer live here; "" = off

@@ -92,7 +92,8 @@ check "the manifest digest in the record is sha256 of manifest.json" \
 secs=$(kv seconds)
 check "the snapshot took under 10 s (${secs:-?} s; whole cycle $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s)" sim_lt "${secs:-99}" 10
 check_contains "the memory hits name the pool URL with region and offset" "$(cat "$DIR/memory/ioc-hits.txt")" "stratum+tcp://127.0.0.1:$PORT"
-check "no raw memory is stored" test -z "$(find "$DIR" -name '*mem*' ! -name ioc-hits.txt ! -path '*/memory')"
+check "no raw memory is stored (memory/ holds only the hits)" \
+    bash -c "[ \"\$(ls '$DIR/memory')\" = ioc-hits.txt ] && [ -z \"\$(find '$DIR' -name mem -o -name '*.mem')\" ]"
 check_contains "its sockets are mapped to its fds (the pool connection, in its namespace)" \
     "$(cat "$DIR/net/sockets-of-pid.txt")" "$(printf ':%04X 01 ' "$PORT")"
 check_contains "the process tree ends with the miner" "$(kv tree)" "> $miner netlogd"
@@ -142,9 +143,11 @@ check "the second cycle's column still carries the digest" \
     wait_until 20 bash -c "$XYMON 127.0.0.1 'xymondboard host=^$HOST\$ test=^miningrisk\$ fields=msg' | grep -q $DIGEST"
 
 # By hand: miningrisk-client --snapshot PID, chained to the one before.
+head=$(cat "$EVIDENCE/.last-manifest")   # other red processes' snapshots chain in too
 out=$(su -s /bin/bash xymon -c "XYMONTMP=$TMPD $CLIENT --config $TMPD/client.cfg --host $HOST --snapshot $miner" 2>&1)
 check_contains "miningrisk-client --snapshot PID takes one by hand" "$out" "trigger=by%20hand"
-check_contains "its manifest chains to the previous one" "$out" "prev=$DIGEST"
+check_contains "its manifest chains to the previous one" "$out" "prev=$head"
+check "and that chain reaches the first snapshot's manifest" grep -rqs "\"previous_manifest_sha256\": \"$DIGEST\"" "$EVIDENCE"
 check "a pid that is not running is refused cleanly" \
     bash -c "! su -s /bin/bash xymon -c 'XYMONTMP=$TMPD $CLIENT --config $TMPD/client.cfg --snapshot 4999999' 2>/dev/null"
 
