@@ -97,3 +97,36 @@ TEST_CASE("respond contain: both keys, two red cycles, snapshot first, observe, 
     CHECK(m == ContainMode::both);
     CHECK_FALSE(parse_contain_mode("freez", m));
 }
+
+#include "respond/contain_state.h"
+
+TEST_CASE("respond contain state: consecutive red cycles, the daily count, the state file") {
+    const int64_t t = 1796278213;
+    std::vector<RedStreak> s = update_streaks({}, {{4316, 777}}, t, 300);
+    CHECK(streak_of(s, 4316, 777) == 1);
+    s = update_streaks(s, {{4316, 777}, {5000, 9}}, t + 300, 300);
+    CHECK(streak_of(s, 4316, 777) == 2);
+    CHECK(streak_of(s, 5000, 9) == 1);
+    CHECK(streak_of(update_streaks(s, {{4316, 777}}, t + 300 + 2000, 300), 4316, 777) == 1);  // a gap: not consecutive
+    CHECK(streak_of(update_streaks(s, {{4316, 778}}, t + 600, 300), 4316, 778) == 1);         // the pid reused
+    CHECK(update_streaks(s, {}, t + 600, 300).empty());                                       // green: the streak ends
+    ContainState st;
+    st.streaks = s;
+    for (int i = 0; i < 4; ++i) {
+        ContainmentRecord r;
+        r.time = t - i * 10 * 3600;  // 0, 10, 20, 30 h ago
+        r.pid = 100 + i;
+        r.action = "freeze";
+        r.result = i == 1 ? "refused" : "done";
+        r.reason = "why\nnot";
+        st.records.push_back(r);
+    }
+    CHECK(actions_in_24h(st.records, t) == 2);  // 0 h and 20 h ago; the refusal and the 30 h one do not count
+    ContainState back = parse_contain_state(format_contain_state(st, t) + "garbage\nkind=record pid=x\n", t);
+    CHECK(back.streaks.size() == 2);
+    REQUIRE(back.records.size() == 4);
+    CHECK(back.records[0].reason == "why\nnot");
+    CHECK(records_to_report(back.records, t, 10).size() == 3);
+    CHECK(last_record(back.records, 101, 0)->result == "refused");
+    CHECK(last_record(back.records, 999, 0) == nullptr);
+}
