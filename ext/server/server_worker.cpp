@@ -1,6 +1,7 @@
 #include "server/server_worker.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -326,7 +327,8 @@ void ServerWorker::publish_contain(const std::string& host, const EffectivePolic
     }
     std::string want = pol.contain == "off" ? "" : encode_kv_line({{"contain", pol.contain}, {"scope", pol.contain_scope}});
     auto it = contain_.find(host);
-    if ((it == contain_.end() && want.empty()) || (it != contain_.end() && it->second == want)) return;
+    bool have_file = ::access(opt_.contain_file.c_str(), F_OK) == 0;  // clients' include needs it
+    if (have_file && ((it == contain_.end() && want.empty()) || (it != contain_.end() && it->second == want))) return;
     if (want.empty()) contain_.erase(host);
     else contain_[host] = want;
     std::string text = "# miningrisk containment grants (policy CONTAIN per host), written by xymond_miningrisk\n";
@@ -334,7 +336,7 @@ void ServerWorker::publish_contain(const std::string& host, const EffectivePolic
     if (Status st = write_file_atomic(opt_.contain_file, text, 0644, true); !st)
         log_line("containment grants not published: " + st.error().message);
     else
-        log_line("containment for " + host + ": " + (want.empty() ? std::string("off") : pol.contain) + " published");
+        log_debug("containment for " + host + ": " + (want.empty() ? std::string("off") : pol.contain) + " published");
 }
 
 }  // namespace mr

@@ -47,8 +47,9 @@ install -m 0644 "$HERE/miningrisk-siem.cfg" "$SHARE/miningrisk-siem.cfg.sample"
 # Containment's server key (policy CONTAIN), served the same way as `config miningrisk-contain.cfg`;
 # the worker rewrites the included list.
 [ -e "$ETC/miningrisk-contain.cfg" ] || echo "include /var/lib/xymon/miningrisk/contain.txt" >"$ETC/miningrisk-contain.cfg"
-[ -e "$DESTDIR/var/lib/xymon/miningrisk/contain.txt" ] ||
-    echo "# miningrisk containment grants (policy CONTAIN per host), written by xymond_miningrisk" >"$DESTDIR/var/lib/xymon/miningrisk/contain.txt"
+# (the list itself only on a live install: a package's worker writes it on its first message)
+[ -n "$DESTDIR" ] || [ -e /var/lib/xymon/miningrisk/contain.txt ] ||
+    echo "# miningrisk containment grants (policy CONTAIN per host), written by xymond_miningrisk" >/var/lib/xymon/miningrisk/contain.txt
 # The pages: generator, task, templates, output directory.
 install -m 0755 "$BUILD/server-plugins/miningrisk-pages" "$EXT/miningrisk-pages"
 install -m 0644 "$HERE/tasks.d/miningrisk-pages.cfg" "$ETC/tasks.d/miningrisk-pages.cfg"
