@@ -6,6 +6,7 @@
 
 #include "collect/proc_parse.h"
 #include "rules/cmdline_rules.h"
+#include "rules/wallet_address.h"
 #include "rules/rules.h"
 #include "util/text_util.h"
 
