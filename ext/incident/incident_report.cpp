@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/html_escape.h"
 #include "util/text_util.h"
 #include "util/utf8.h"
 
@@ -30,17 +31,8 @@ std::string md(const std::string& raw) {
 }
 
 std::string dump(const json& j) {
-    std::string s = j.dump(2, ' ', true, json::error_handler_t::replace);
     // Safe to embed anywhere: no "</script>" even inside HTML.
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '<' && i + 1 < s.size() && s[i + 1] == '/') {
-            out += "<\\/";
-            ++i;
-        } else out += s[i];
-    }
-    return out;
+    return escape_json_end_tags(j.dump(2, ' ', true, json::error_handler_t::replace));
 }
 
 }  // namespace

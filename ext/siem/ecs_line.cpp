@@ -2,21 +2,14 @@
 
 #include <vector>
 
+#include "util/html_escape.h"
+
 namespace mr {
 
 namespace {
 
 std::string dump(const EcsEvent& j) {
-    std::string s = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '<' && i + 1 < s.size() && s[i + 1] == '/') {
-            out += "<\\/";
-            ++i;
-        } else out += s[i];
-    }
-    return out;
+    return escape_json_end_tags(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 // The largest string or array anywhere in `j` (ECS identity fields excepted).

@@ -60,4 +60,18 @@ std::string truncate_text(std::string_view s, size_t max_bytes) {
     return std::string(s.substr(0, cut)) + "...";
 }
 
+std::string escape_json_end_tags(std::string_view json) {
+    std::string out;
+    out.reserve(json.size());
+    for (size_t i = 0; i < json.size(); ++i) {
+        if (json[i] == '<' && i + 1 < json.size() && json[i + 1] == '/') {
+            out += "<\\/";
+            ++i;
+        } else {
+            out += json[i];
+        }
+    }
+    return out;
+}
+
 }  // namespace mr

@@ -15,6 +15,10 @@ std::string escape_html(std::string_view raw);
 // quoted name in a message reads the same in the raw status, and a line break becomes a space.
 std::string escape_html_text(std::string_view raw);
 
+// JSON text made safe to embed in an HTML <script> or page: every "</" becomes "<\/" (the same
+// string to a JSON parser), so host text can never close the element around it.
+std::string escape_json_end_tags(std::string_view json);
+
 // Percent-encodes everything but unreserved URL characters (RFC 3986), for query/path parts.
 std::string url_encode(std::string_view raw);
 

@@ -17,3 +17,10 @@ TEST_CASE("html_escape: element text keeps quotes, breaks lines into spaces, nev
     // Attributes still get every quote escaped.
     CHECK(escape_html("'127.0.0.1'") == "&#39;127.0.0.1&#39;");
 }
+
+TEST_CASE("escape_json_end_tags: host text cannot close the element around embedded JSON") {
+    CHECK(mr::escape_json_end_tags(R"({"comm":"</script><b>"})") == R"({"comm":"<\/script><b>"})");
+    CHECK(mr::escape_json_end_tags("a < b / c") == "a < b / c");   // only the pair "</"
+    CHECK(mr::escape_json_end_tags("<") == "<");                    // a lone '<' at the end
+    CHECK(mr::escape_json_end_tags("</</") == "<\\/<\\/");
+}
