@@ -1,6 +1,5 @@
 #include "incident/incident_store.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,17 +66,13 @@ bool IncidentStore::load(const std::string& id, Incident& out, std::string& erro
 
 std::vector<Incident> IncidentStore::load_all(std::vector<std::string>* warnings) const {
     std::vector<Incident> out;
-    DIR* d = opendir(dir_.c_str());
-    if (!d) return out;
-    while (dirent* de = readdir(d)) {
-        std::string n = de->d_name;
+    for (const std::string& n : list_dir_names(dir_)) {
         if (n.size() <= 6 || n.compare(n.size() - 6, 6, ".state") != 0 || n == kMemoFile) continue;
         Incident inc;
         std::string error;
         if (load(n.substr(0, n.size() - 6), inc, error)) out.push_back(std::move(inc));
         else if (warnings) warnings->push_back(error);
     }
-    closedir(d);
     return out;
 }
 

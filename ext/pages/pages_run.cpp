@@ -1,6 +1,5 @@
 #include "pages/pages_run.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -299,15 +298,11 @@ bool write_overview_pages(std::vector<HostRow>& rows, const Templates& t, const 
 // Pages of hosts that left the board (or the filter) go, so no stale red lingers.
 size_t remove_stale_pages(const std::string& www_dir, const std::set<std::string>& keep) {
     size_t removed = 0;
-    if (DIR* d = opendir(www_dir.c_str())) {
-        while (dirent* de = readdir(d)) {
-            std::string n = de->d_name;
-            if (n.size() > 10 && n.compare(0, 5, "host-") == 0 && n.compare(n.size() - 5, 5, ".html") == 0 &&
-                !keep.count(n)) {
-                if (unlink((www_dir + "/" + n).c_str()) == 0) ++removed;
-            }
+    for (const std::string& n : list_dir_names(www_dir)) {
+        if (n.size() > 10 && n.compare(0, 5, "host-") == 0 && n.compare(n.size() - 5, 5, ".html") == 0 &&
+            !keep.count(n)) {
+            if (unlink((www_dir + "/" + n).c_str()) == 0) ++removed;
         }
-        closedir(d);
     }
     return removed;
 }

@@ -1,7 +1,6 @@
 #include "respond/read_prefix.h"
 #include "respond/evidence_snapshot.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
@@ -331,16 +330,7 @@ void list_dir(SnapshotWriter& w, const SnapshotRequest& req, const std::string& 
     std::string out;
     size_t n = 0;
     std::function<void(const std::string&, int)> walk = [&](const std::string& d, int depth) {
-        DIR* dp = opendir(d.c_str());
-        if (!dp) return;
-        std::vector<std::string> names;
-        while (dirent* e = readdir(dp)) {
-            std::string name = e->d_name;
-            if (name != "." && name != "..") names.push_back(name);
-        }
-        closedir(dp);
-        std::sort(names.begin(), names.end());
-        for (const std::string& name : names) {
+        for (const std::string& name : list_dir_names(d)) {
             if (++n > req.limits.max_listing_entries) return;
             std::string p = d + "/" + name;
             struct stat st {};
@@ -379,16 +369,7 @@ bool copy_host_file(SnapshotWriter& w, const SnapshotRequest& req, const std::st
 // those changed since `since`.
 std::vector<std::string> files_in(const SnapshotRequest& req, const std::string& dir, int64_t since, int depth = 1) {
     std::vector<std::string> out;
-    DIR* dp = opendir(host_path(req, dir).c_str());
-    if (!dp) return out;
-    std::vector<std::string> names;
-    while (dirent* e = readdir(dp)) {
-        std::string name = e->d_name;
-        if (name != "." && name != "..") names.push_back(name);
-    }
-    closedir(dp);
-    std::sort(names.begin(), names.end());
-    for (const std::string& name : names) {
+    for (const std::string& name : list_dir_names(host_path(req, dir))) {
         std::string abs = dir + "/" + name;
         struct stat st {};
         if (lstat(host_path(req, abs).c_str(), &st) != 0) continue;

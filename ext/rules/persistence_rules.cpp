@@ -1,6 +1,5 @@
 #include "rules/persistence_rules.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include "rules/cmdline_rules.h"
@@ -51,18 +50,13 @@ bool one_of(std::string_view w, std::initializer_list<const char*> names) {
 }
 
 void list_dir(const std::string& dir, std::vector<std::string>& files, const char* suffix) {
-    DIR* d = opendir(dir.c_str());
-    if (!d) return;
-    while (dirent* e = readdir(d)) {
+    for (const std::string& n : list_dir_names(dir)) {
         if (files.size() >= kMaxFiles) break;
-        std::string n = e->d_name;
-        if (n == "." || n == "..") continue;
         if (suffix && (n.size() < std::char_traits<char>::length(suffix) ||
                        n.compare(n.size() - std::char_traits<char>::length(suffix), std::string::npos, suffix) != 0))
             continue;
         files.push_back(dir + "/" + n);
     }
-    closedir(d);
 }
 
 }  // namespace

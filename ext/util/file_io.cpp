@@ -1,9 +1,11 @@
 #include "util/file_io.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -123,6 +125,20 @@ Status make_dirs(const std::string& dir) {
         i = slash + 1;
     }
     return {};
+}
+
+std::vector<std::string> list_dir_names(const std::string& dir, size_t max) {
+    std::vector<std::string> names;
+    DIR* d = opendir(dir.c_str());
+    if (!d) return names;
+    while (dirent* e = readdir(d)) {
+        if (names.size() >= max) break;
+        std::string name = e->d_name;
+        if (name != "." && name != "..") names.push_back(std::move(name));
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 }  // namespace mr

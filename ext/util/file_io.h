@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/expected.h"
 
@@ -31,6 +32,10 @@ bool read_fd_prefix(int fd, std::string& out, size_t max);
 // (pages and caches that are rebuilt on the next run anyway).
 Status write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644,
                          bool durable = true);
+
+// The names in `dir` ("." and ".." left out), sorted, at most `max` of them; empty when the
+// directory cannot be read. Names only: callers lstat what they need (symlinks never followed).
+std::vector<std::string> list_dir_names(const std::string& dir, size_t max = 100000);
 
 // mkdir -p with mode 0755.
 Status make_dirs(const std::string& dir);

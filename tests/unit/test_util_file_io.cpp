@@ -80,3 +80,11 @@ TEST_CASE("file_io: make_dirs creates every level and accepts what exists") {
     REQUIRE_FALSE(under_file);
     CHECK(under_file.error().message.find("cannot create directory") != std::string::npos);
 }
+
+TEST_CASE("file_io: list_dir_names gives the names sorted, without . and .., bounded") {
+    mr_test::TempDir dir("file-io");
+    for (const char* n : {"b", "a", ".hidden", "c"}) dir.write(n, "x");
+    CHECK(list_dir_names(dir.path) == std::vector<std::string>{".hidden", "a", "b", "c"});
+    CHECK(list_dir_names(dir.path, 2).size() == 2);
+    CHECK(list_dir_names(dir / "missing").empty());
+}
