@@ -17,6 +17,12 @@ uint64_t to_u64(const std::string& s) {
     unsigned long long v = std::strtoull(s.c_str(), &end, 10);
     return end && *end == '\0' ? v : 0;
 }
+
+// A count or pid from the host: never above 2^30, so it cannot overflow an int downstream.
+int count_field(const KvRecord& rec, const char* key) {
+    return static_cast<int>(std::min<uint64_t>(to_u64(kv_get(rec, key)), 1u << 30));
+}
+
 }  // namespace
 
 KvRecord snapshot_to_kv(const SnapshotRecord& r) {
@@ -45,14 +51,14 @@ SnapshotRecord snapshot_from_kv(const KvRecord& rec) {
     SnapshotRecord r;
     r.id = clip(kv_get(rec, "id"), 200);
     r.time = static_cast<int64_t>(to_u64(kv_get(rec, "time")));
-    r.pid = static_cast<int>(std::min<uint64_t>(to_u64(kv_get(rec, "pid")), 1u << 30));
+    r.pid = count_field(rec, "pid");
     r.start_ticks = to_u64(kv_get(rec, "start"));
     r.comm = clip(kv_get(rec, "comm"), 64);
     r.exe = clip(kv_get(rec, "exe"), 512);
     r.sha256 = clip(kv_get(rec, "sha256"), 64);
     r.manifest_sha256 = clip(kv_get(rec, "manifest"), 64);
     r.prev_manifest = clip(kv_get(rec, "prev"), 64);
-    r.files = static_cast<int>(std::min<uint64_t>(to_u64(kv_get(rec, "files")), 1u << 30));
+    r.files = count_field(rec, "files");
     r.bytes = to_u64(kv_get(rec, "bytes"));
     double s = std::strtod(kv_get(rec, "seconds", "0").c_str(), nullptr);
     r.seconds = s >= 0 && s < 1e6 ? s : 0;
@@ -60,7 +66,7 @@ SnapshotRecord snapshot_from_kv(const KvRecord& rec) {
     r.tree = clip(kv_get(rec, "tree"), 1500);
     r.persistence = clip(kv_get(rec, "persistence"), 1600);
     r.skipped = clip(kv_get(rec, "skipped"), 1600);
-    r.ioc_hits = static_cast<int>(std::min<uint64_t>(to_u64(kv_get(rec, "hits")), 1u << 30));
+    r.ioc_hits = count_field(rec, "hits");
     r.hits = clip(kv_get(rec, "hitlist"), 1100);
     r.status = clip(kv_get(rec, "status", "ok"), 300);
     return r;
@@ -78,7 +84,7 @@ KvRecord containment_to_kv(const ContainmentRecord& r) {
 ContainmentRecord containment_from_kv(const KvRecord& rec) {
     ContainmentRecord r;
     r.time = static_cast<int64_t>(to_u64(kv_get(rec, "time")));
-    r.pid = static_cast<int>(std::min<uint64_t>(to_u64(kv_get(rec, "pid")), 1u << 30));
+    r.pid = count_field(rec, "pid");
     r.start_ticks = to_u64(kv_get(rec, "start"));
     r.comm = clip(kv_get(rec, "comm"), 64);
     r.action = clip(kv_get(rec, "action"), 20);
