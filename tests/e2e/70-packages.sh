@@ -5,7 +5,8 @@
 # and one client run gives the column. An upgrade keeps a locally edited conffile; purge leaves
 # nothing but the evidence directory. Afterwards the machine is as the other suites expect it:
 # the packages purged, `make install` from the build tree again, Xymon restarted.
-# MR_DEB_REUSE=1 takes the packages already in DEB_OUT (built by an earlier `make deb`).
+# MR_DEB_REUSE=1 takes the packages already in DEB_OUT (built by an earlier `make deb`);
+# MR_DEB_PREBUILD=PREFIX waits for the `make deb` run-all.sh started (PREFIX.rc, .log, .took).
 source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/../lib/xymon.sh"
 DEB_OUT=${DEB_OUT:-/tmp/miningrisk-deb}
@@ -34,7 +35,14 @@ xymon_up
 xymon_add_host "$HOST"
 
 # --- build -----------------------------------------------------------------------------------
-if [ "${MR_DEB_REUSE:-0}" = 1 ] && ls "$DEB_OUT"/miningrisk-server_*.deb >/dev/null 2>&1; then
+if [ -n "${MR_DEB_PREBUILD:-}" ]; then
+    # tests/run-all.sh started `make deb` at low priority beside the other suites; wait for it.
+    while [ ! -s "$MR_DEB_PREBUILD.rc" ]; do sleep 2; done
+    built=$(cat "$MR_DEB_PREBUILD.rc")
+    echo "# make deb ran beside the other suites (started by run-all.sh); it took $(cat "$MR_DEB_PREBUILD.took") s"
+    check "make deb builds the source and binary packages (lintian inside: no error, no warning)" [ "$built" -eq 0 ]
+    [ "$built" -eq 0 ] || tail -30 "$MR_DEB_PREBUILD.log"
+elif [ "${MR_DEB_REUSE:-0}" = 1 ] && ls "$DEB_OUT"/miningrisk-server_*.deb >/dev/null 2>&1; then
     echo "# reusing the packages in $DEB_OUT"
     built=0
 else
