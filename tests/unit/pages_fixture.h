@@ -1,0 +1,27 @@
+// Helpers shared by the page tests (test_pages_render, test_pages_pages_run): a miningrisk board
+// entry as xymondboard gives it, and a page's text.
+#pragma once
+#include <string>
+
+#include "util/file_io.h"
+#include "xymon/board.h"
+
+namespace mr_test {
+
+inline mr::BoardEntry board_entry(const std::string& host, const std::string& color, const std::string& line1,
+                                  const std::string& body) {
+    mr::BoardEntry e;
+    e.host = host;
+    e.test = "miningrisk";
+    e.color = color;
+    e.lastchange = 1795733142;
+    e.logtime = 1795733142;
+    e.line1 = line1;
+    e.message = color + " " + line1 + "\n" + body;
+    return e;
+}
+
+// The whole file, or "" when it is missing (a page that was not written).
+inline std::string slurp(const std::string& path) { return mr::read_file(path).value_or(""); }
+
+}  // namespace mr_test
