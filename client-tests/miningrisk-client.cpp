@@ -140,18 +140,20 @@ void load_server_pools(mr::Detector& detector, const std::string& name, const st
     } else if (got && !body.empty()) {
         std::string fresh = cached + ".new";
         write_or_log(fresh, body);
-        if (detector.load_ioc_file(fresh, err)) {
+        mr::Status loaded = detector.load_ioc_file(fresh);
+        if (loaded) {
             std::rename(fresh.c_str(), cached.c_str());
             mr::log_debug("pool list " + name + " version " + detector.ioc_version() + " from the server");
             return;
         }
-        mr::log_line("pool list from the server rejected: " + err + " (keeping the last good list)");
+        mr::log_line("pool list from the server rejected: " + loaded.error().message + " (keeping the last good list)");
         std::remove(fresh.c_str());
     } else if (fetch) {
         mr::log_debug("pool list " + name + " not fetched: " + (err.empty() ? "empty answer" : err));
     }
-    if (access(cached.c_str(), R_OK) == 0 && !detector.load_ioc_file(cached, err))
-        mr::log_line("cached pool list: " + err);
+    if (access(cached.c_str(), R_OK) != 0) return;
+    if (mr::Status loaded = detector.load_ioc_file(cached); !loaded)
+        mr::log_line("cached pool list: " + loaded.error().message);
 }
 
 // A cycle must never hang: past the deadline the process ends itself.
@@ -243,9 +245,8 @@ int main(int argc, char** argv) {
     }
 
     mr::Detector detector;
-    std::string err;
     std::string rules_dir = o.rules_dir.empty() ? cfg.rules_dir : o.rules_dir;
-    if (!detector.load(rules_dir, err)) mr::log_line("rules: " + err);
+    if (mr::Status loaded = detector.load(rules_dir); !loaded) mr::log_line("rules: " + loaded.error().message);
     // The fetch gets a quarter of the deadline so that the report itself can still be sent.
     load_server_pools(detector, cfg.pools_config, tmpdir, o.proc_root == "/proc" && !o.no_fetch,
                       std::min(10.0, timeout / 4));
@@ -288,6 +289,7 @@ int main(int argc, char** argv) {
     mr::ClientReport wire = r;
     wire.host = mr::wire_host(r.host);
     std::string msg = mr::build_client_message(wire);
+    std::string err;
     if (o.standalone || cfg.standalone) {
         // Score here with the server's code and default policy, and post the column itself.
         mr::WorkerOptions wopt;

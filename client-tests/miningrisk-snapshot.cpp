@@ -105,10 +105,9 @@ int main(int argc, char** argv) {
         }
         req.limits.wall_seconds = std::atoi(wall.c_str());
     }
-    mr::RuleSet rules;
-    std::string err;
-    if (mr::load_rule_dir(rules_dir, rules, err)) req.rules = &rules;
-    else std::cerr << "miningrisk-snapshot: rules: " << err << " (memory scan off)\n";
+    mr::Expected<mr::RuleSet> rules = mr::load_rule_dir(rules_dir);
+    if (rules) req.rules = &*rules;
+    else std::cerr << "miningrisk-snapshot: rules: " << rules.error().message << " (memory scan off)\n";
     mr::SnapshotRecord rec = mr::take_evidence_snapshot(req);
     std::cout << mr::encode_kv_line(mr::snapshot_to_kv(rec)) << "\n";
     return rec.status == "ok" ? 0 : 1;

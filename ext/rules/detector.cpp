@@ -49,25 +49,26 @@ Detector& Detector::operator=(Detector&& o) noexcept {
     return *this;
 }
 
-bool Detector::load(const std::string& dir, std::string& error) {
-    auto fresh = std::make_shared<RuleSet>();
-    if (!load_rule_dir(dir, *fresh, error)) return false;
+Status Detector::load(const std::string& dir) {
+    Expected<RuleSet> loaded = load_rule_dir(dir);
+    if (!loaded) return fail(loaded.error());
+    auto fresh = std::make_shared<RuleSet>(std::move(*loaded));
     fresh->feed = impl_->rules->feed;          // a loaded feed list stays in force
     fresh->feed_loaded = impl_->rules->feed_loaded;
     impl_->rules = std::move(fresh);
-    return true;
+    return {};
 }
 
-bool Detector::load_ioc_file(const std::string& path, std::string& error) {
+Status Detector::load_ioc_file(const std::string& path) {
     Expected<std::string> text = read_file(path);
-    if (!succeeded(text, error)) return false;
-    IocList list;
-    if (!IocList::parse(*text, path, list, error)) return false;
+    if (!text) return fail(text.error());
+    Expected<IocList> list = IocList::parse(*text, path);
+    if (!list) return fail(list.error());
     auto fresh = std::make_shared<RuleSet>(*impl_->rules);
-    fresh->feed = std::move(list);
+    fresh->feed = std::move(*list);
     fresh->feed_loaded = true;
     impl_->rules = std::move(fresh);
-    return true;
+    return {};
 }
 
 std::string Detector::ioc_version() const { return impl_->rules->ioc_version(); }

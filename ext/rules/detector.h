@@ -7,6 +7,7 @@
 
 #include "model/findings.h"
 #include "model/model.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -27,11 +28,11 @@ public:
     ~Detector();
     Detector(Detector&&) noexcept;
     Detector& operator=(Detector&&) noexcept;
-    // Loads every rule and IOC file in `dir`. On error returns false with "FILE:LINE: message"
-    // in `error` and keeps the rules it had before (the last good list stays in force).
-    bool load(const std::string& dir, std::string& error);
+    // Loads every rule and IOC file in `dir`. On error fails with "FILE:LINE: message" and
+    // keeps the rules it had before (the last good list stays in force).
+    Status load(const std::string& dir);
     // Extra IOC file (the merged feed list fetched from the server); same all-or-nothing rule.
-    bool load_ioc_file(const std::string& path, std::string& error);
+    Status load_ioc_file(const std::string& path);
     // The worst kMaxFindings findings, worst first. `found` (optional) receives how many there
     // were in all, so the report can say how many it left out.
     std::vector<Finding> detect(const Snapshot& snap, const DetectOptions& opt, size_t* found = nullptr) const;

@@ -92,7 +92,7 @@ IocList::Addr IocList::mask(const Addr& a, int bits) {
     return m;
 }
 
-bool IocList::add(std::string_view s, std::string& why) {
+Status IocList::add(std::string_view s) {
     auto put = [](Ports& p, uint16_t port, std::string_view entry) {
         if (port == 0) p.any = std::string(entry);
         else p.specific.emplace_back(port, std::string(entry));
@@ -104,40 +104,36 @@ bool IocList::add(std::string_view s, std::string& why) {
         uint16_t port;
         if (close == std::string_view::npos || !parse_addr(s.substr(1, close - 1), a) ||
             !parse_port(s.substr(close + 2), port)) {
-            why = "bad [IPv6]:port";
-            return false;
+            return fail("bad [IPv6]:port");
         }
         put(addrs_[a], port, s);
         ++count_;
-        return true;
+        return {};
     }
     // CIDR
     if (size_t slash = s.find('/'); slash != std::string_view::npos) {
         int bits;
         if (!parse_addr(s.substr(0, slash), a) || !parse_prefix_length(s.substr(slash + 1), bits)) {
-            why = "bad CIDR";
-            return false;
+            return fail("bad CIDR");
         }
         bool v4 = s.substr(0, slash).find(':') == std::string_view::npos;
         if (bits > (v4 ? 32 : 128)) {
-            why = "CIDR prefix too long";
-            return false;
+            return fail("CIDR prefix too long");
         }
         if (v4) bits += 96;
         cidrs_[bits][mask(a, bits)] = std::string(s);
         ++count_;
-        return true;
+        return {};
     }
     size_t colons = 0;
     for (char c : s) colons += c == ':';
     if (colons >= 2) {  // bare IPv6
         if (!parse_addr(s, a)) {
-            why = "bad IPv6 address";
-            return false;
+            return fail("bad IPv6 address");
         }
         put(addrs_[a], 0, s);
         ++count_;
-        return true;
+        return {};
     }
     std::string_view host = s;
     uint16_t port = 0;
@@ -145,23 +141,21 @@ bool IocList::add(std::string_view s, std::string& why) {
         size_t c = s.find(':');
         host = s.substr(0, c);
         if (!parse_port(s.substr(c + 1), port)) {
-            why = "bad port";
-            return false;
+            return fail("bad port");
         }
     }
     if (parse_addr(host, a)) {
         put(addrs_[a], port, s);
         ++count_;
-        return true;
+        return {};
     }
     std::string d = normalize_domain(host);
     if (d.empty()) {
-        why = "not a domain, address, CIDR or addr:port";
-        return false;
+        return fail("not a domain, address, CIDR or addr:port");
     }
     put(domains_[d], port, s);
     ++count_;
-    return true;
+    return {};
 }
 
 void IocList::merge(const IocList& o) {
@@ -212,24 +206,17 @@ std::string IocList::match_host(std::string_view host, uint16_t port) const {
     return "";
 }
 
-bool IocList::parse(std::string_view text, const std::string& file, IocList& out,
-                    std::string& error) {
+Expected<IocList> IocList::parse(std::string_view text, const std::string& file) {
     RuleText rt = split_rule_text(text);
     IocList list;
     list.version_ = rt.version;
     for (const RuleLine& l : rt.lines) {
-        if (l.fields.size() != 1) {
-            error = at_line(file, l.line, "one indicator per line expected, then a # comment");
-            return false;
-        }
-        std::string why;
-        if (!list.add(l.fields[0], why)) {
-            error = at_line(file, l.line, why + ": " + quote_for_error(l.fields[0]));
-            return false;
-        }
+        if (l.fields.size() != 1)
+            return fail_at(file, l.line, "one indicator per line expected, then a # comment");
+        if (Status added = list.add(l.fields[0]); !added)
+            return fail_at(file, l.line, added.error().message + ": " + quote_for_error(l.fields[0]));
     }
-    out = std::move(list);
-    return true;
+    return list;
 }
 
 }  // namespace mr

@@ -27,16 +27,16 @@
 #include <unordered_set>
 #include <vector>
 
+#include "util/expected.h"
+
 namespace mr {
 
 class IocList {
 public:
-    // Parses a whole list; on error returns false with "FILE:LINE: message" and leaves `out`
-    // untouched.
-    static bool parse(std::string_view text, const std::string& file, IocList& out,
-                      std::string& error);
-    // Adds one indicator; false with a reason if it is not one of the forms above.
-    bool add(std::string_view indicator, std::string& why);
+    // Parses a whole list, or fails with "FILE:LINE: message".
+    static Expected<IocList> parse(std::string_view text, const std::string& file);
+    // Adds one indicator, or fails with the reason it is not one of the forms above.
+    Status add(std::string_view indicator);
     // Adds every indicator of `other` (the version of `this` is kept).
     void merge(const IocList& other);
 

@@ -3,12 +3,14 @@
 #pragma once
 #include <string>
 
+#include "util/expected.h"
+
 namespace mr {
 
 class RuleSet;
 
-// Loads every shipped rule file of `dir` into `out` (a fresh set); false with "FILE:LINE: ..."
-// on the first error. The caller swaps `out` in only on success.
-bool load_rule_dir(const std::string& dir, RuleSet& out, std::string& error);
+// Loads every shipped rule file of `dir` into a fresh set, or fails with "FILE:LINE: ..." on
+// the first error. The caller swaps the set in only on success.
+Expected<RuleSet> load_rule_dir(const std::string& dir);
 
 }  // namespace mr

@@ -49,16 +49,16 @@ void ServerWorker::init() {
         if (incidents_)
             for (const auto& l : incidents_->take_log()) log_line(l);
     }
-    std::string error;
-    rules_loaded_ = detector_->load(opt_.rules_dir, error);
-    if (!rules_loaded_) log_line("rules " + opt_.rules_dir + " not loaded (agentless detection limited): " + error);
+    Status rules = detector_->load(opt_.rules_dir);
+    rules_loaded_ = bool(rules);
+    if (!rules)
+        log_line("rules " + opt_.rules_dir + " not loaded (agentless detection limited): " + rules.error().message);
 }
 
 void ServerWorker::reload() {
     load_policy();
-    std::string error;
-    if (detector_->load(opt_.rules_dir, error)) rules_loaded_ = true;
-    else log_line("rules reload failed, previous rules stay in force: " + error);
+    if (Status rules = detector_->load(opt_.rules_dir)) rules_loaded_ = true;
+    else log_line("rules reload failed, previous rules stay in force: " + rules.error().message);
 }
 
 void ServerWorker::maybe_reload_policy(std::time_t now) {
@@ -78,9 +78,9 @@ void ServerWorker::maybe_reload_pools(std::time_t now) {
     last_pools_check_ = now;
     struct stat st {};
     if (stat(opt_.pools_file.c_str(), &st) != 0 || st.st_mtime == pools_mtime_) return;
-    std::string error;
-    if (!detector_->load_ioc_file(opt_.pools_file, error)) {
-        log_line("pool list " + opt_.pools_file + " not loaded, previous list stays in force: " + error);
+    if (Status loaded = detector_->load_ioc_file(opt_.pools_file); !loaded) {
+        log_line("pool list " + opt_.pools_file + " not loaded, previous list stays in force: " +
+                 loaded.error().message);
         return;
     }
     pools_mtime_ = st.st_mtime;

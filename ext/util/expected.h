@@ -26,6 +26,10 @@ inline tl::unexpected<Error> fail(std::string message) {
     return tl::make_unexpected(Error{std::move(message)});
 }
 
+// Passes a failure on unchanged, into an Expected of another type:
+// `if (!text) return fail(text.error());`
+inline tl::unexpected<Error> fail(Error error) { return tl::make_unexpected(std::move(error)); }
+
 // "FILE:LINE", the place of a line in a config or rule file (policy scopes name themselves so).
 inline std::string file_line(std::string_view file, long line) {
     std::string out(file);

@@ -101,9 +101,8 @@ int main(int argc, char** argv) {
     rng.seed(argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 20250101ull);
 
     mr::Detector det;
-    std::string err;
-    if (!det.load(dir, err)) {
-        std::fprintf(stderr, "fuzz_rules: cannot load rules: %s\n", err.c_str());
+    if (mr::Status loaded = det.load(dir); !loaded) {
+        std::fprintf(stderr, "fuzz_rules: cannot load rules: %s\n", loaded.error().message.c_str());
         return 2;
     }
     mr::DetectOptions opt;
@@ -128,8 +127,7 @@ int main(int argc, char** argv) {
 
         // The text parsers on raw input.
         std::string text = random_text(12);
-        mr::IocList list;
-        (void)mr::IocList::parse(text, "fuzz", list, err);
+        mr::IocList list = mr::IocList::parse(text, "fuzz").value_or(mr::IocList());
         (void)list.match_host(random_text(3), uint16_t(rng()));
         (void)list.match_addr(random_text(2), uint16_t(rng()));
         (void)mr::split_rule_text(text);

@@ -28,18 +28,16 @@ inline std::string shipped_rules_dir() {
 
 inline const mr::RuleSet& shipped_rules() {
     static mr::RuleSet rs = [] {
-        mr::RuleSet r;
-        std::string err;
-        if (!mr::load_rule_dir(shipped_rules_dir(), r, err)) throw std::runtime_error(err);
-        return r;
+        mr::Expected<mr::RuleSet> r = mr::load_rule_dir(shipped_rules_dir());
+        if (!r) throw std::runtime_error(r.error().message);
+        return std::move(*r);
     }();
     return rs;
 }
 
 inline mr::Detector shipped_detector() {
     mr::Detector d;
-    std::string err;
-    if (!d.load(shipped_rules_dir(), err)) throw std::runtime_error(err);
+    if (mr::Status loaded = d.load(shipped_rules_dir()); !loaded) throw std::runtime_error(loaded.error().message);
     return d;
 }
 

@@ -23,9 +23,9 @@ TEST_CASE("feed: the detector's IOC parser loads the merged list with its versio
     std::string version = make_version(1795734000, m.content_hash);
     std::string text = render_merged_list(m, version, 1795734000);
 
-    IocList list;
-    std::string error;
-    REQUIRE_MESSAGE(IocList::parse(text, "pools.txt", list, error), error);
+    mr::Expected<IocList> parsed = IocList::parse(text, "pools.txt");
+    REQUIRE_MESSAGE(parsed, (parsed ? "" : parsed.error().message));
+    const IocList& list = *parsed;
     CHECK(list.version() == version);
     CHECK(list.size() == m.entries.size());
     CHECK(list.match_addr("107.191.47.239", 3333) == "107.191.47.239:3333");

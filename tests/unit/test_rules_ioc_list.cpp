@@ -6,10 +6,9 @@ using mr::IocList;
 
 namespace {
 IocList parse_ok(const std::string& text) {
-    IocList l;
-    std::string err;
-    REQUIRE_MESSAGE(IocList::parse(text, "t.txt", l, err), err);
-    return l;
+    mr::Expected<IocList> l = IocList::parse(text, "t.txt");
+    REQUIRE_MESSAGE(l, (l ? "" : l.error().message));
+    return *l;
 }
 }  // namespace
 
@@ -57,16 +56,17 @@ TEST_CASE("rules: IOC addresses, CIDRs, IPv6 and addr:port") {
 
 TEST_CASE("rules: IOC parse errors name FILE:LINE and leave the old list") {
     IocList l = parse_ok("# version: old\nsupportxmr.com\n");
-    std::string err;
-    CHECK_FALSE(IocList::parse("# version: new\nnanopool.org\n\nbad_domain\n", "feed.txt", l, err));
-    CHECK(err.rfind("feed.txt:4: ", 0) == 0);
+    mr::Expected<IocList> next = IocList::parse("# version: new\nnanopool.org\n\nbad_domain\n", "feed.txt");
+    REQUIRE_FALSE(next);
+    CHECK(next.error().message.rfind("feed.txt:4: ", 0) == 0);
     CHECK(l.version() == "old");
     CHECK(!l.match_host("supportxmr.com").empty());
     CHECK(l.match_host("nanopool.org").empty());
     for (const char* bad : {"203.0.113.0/33", "1.2.3.4:0", "1.2.3.4:70000", "[2001:db8::1]",
                             "2001:db8::/129", "host..example.com", "two words", "a.b/x", "999.1.1.1.1"}) {
         CAPTURE(bad);
-        CHECK_FALSE(IocList::parse(std::string("ok.example.com\n") + bad + "\n", "f", l, err));
-        CHECK(err.rfind("f:2: ", 0) == 0);
+        mr::Expected<IocList> rejected = IocList::parse(std::string("ok.example.com\n") + bad + "\n", "f");
+        REQUIRE_FALSE(rejected);
+        CHECK(rejected.error().message.rfind("f:2: ", 0) == 0);
     }
 }

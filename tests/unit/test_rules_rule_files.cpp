@@ -72,8 +72,8 @@ TEST_CASE("rules: the shipped rule directory loads and every list is populated")
 TEST_CASE("rules: a broken rule file is reported as FILE:LINE and the last good set stays") {
     RuleDirCopy copy;
     mr::Detector d;
-    std::string err;
-    REQUIRE_MESSAGE(d.load(copy.dir, err), err);
+    mr::Status first = d.load(copy.dir);
+    REQUIRE_MESSAGE(first, (first ? "" : first.error().message));
     REQUIRE(d.rules().miner_names.count("xmrig"));
 
     struct Case {
@@ -95,8 +95,9 @@ TEST_CASE("rules: a broken rule file is reported as FILE:LINE and the last good 
         broken.append("miner-names.txt", "newminer\n");
         int line = broken.lines(c.file) + 1;
         broken.append(c.file, c.text);
-        err.clear();
-        CHECK_FALSE(d.load(broken.dir, err));
+        mr::Status loaded = d.load(broken.dir);
+        REQUIRE_FALSE(loaded);
+        const std::string& err = loaded.error().message;
         CHECK(err.find(broken.dir + "/" + c.file + ":" + std::to_string(line) + ": ") == 0);
         CHECK(err.find(c.says) != std::string::npos);
         // The set in force is still the good one, without anything from the broken load.
@@ -108,11 +109,11 @@ TEST_CASE("rules: a broken rule file is reported as FILE:LINE and the last good 
 TEST_CASE("rules: a missing rule file fails the load and keeps the previous set") {
     RuleDirCopy copy;
     mr::Detector d;
-    std::string err;
-    REQUIRE(d.load(copy.dir, err));
+    REQUIRE(d.load(copy.dir));
     std::remove((copy.dir + "/miner-ports.txt").c_str());
-    CHECK_FALSE(d.load(copy.dir, err));
-    CHECK(err.find("miner-ports.txt:0: cannot open") != std::string::npos);
+    mr::Status loaded = d.load(copy.dir);
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().message.find("miner-ports.txt:0: cannot open") != std::string::npos);
     CHECK(d.rules().miner_ports.test(3333));
 }
 
@@ -122,21 +123,22 @@ TEST_CASE("rules: a feed IOC file adds pools, sets the version and is all-or-not
     mr_test::TempDir tmp("feed");
     std::string path = tmp / "pools.txt";
     std::ofstream(path) << "# version: feed-42\nevilpool.example  # test feed\n192.0.2.0/24\n";
-    std::string err;
-    REQUIRE_MESSAGE(d.load_ioc_file(path, err), err);
+    mr::Status fed = d.load_ioc_file(path);
+    REQUIRE_MESSAGE(fed, (fed ? "" : fed.error().message));
     CHECK(d.ioc_version() == "feed-42");
     CHECK(!d.rules().match_pool_host("eu.evilpool.example").empty());
     CHECK(!d.rules().match_pool_addr("192.0.2.9", 1).empty());
     CHECK(!d.rules().match_pool_host("supportxmr.com").empty());  // shipped list still there
 
     std::ofstream(path) << "# version: feed-43\nother.example\nbad entry here\n";
-    CHECK_FALSE(d.load_ioc_file(path, err));
-    CHECK(err.rfind(path + ":3: ", 0) == 0);
+    mr::Status rejected = d.load_ioc_file(path);
+    REQUIRE_FALSE(rejected);
+    CHECK(rejected.error().message.rfind(path + ":3: ", 0) == 0);
     CHECK(d.ioc_version() == "feed-42");
     CHECK(!d.rules().match_pool_host("evilpool.example").empty());
     CHECK(d.rules().match_pool_host("other.example").empty());
 
     // Reloading the rule directory keeps the feed in force.
-    REQUIRE(d.load(mr_test::shipped_rules_dir(), err));
+    REQUIRE(d.load(mr_test::shipped_rules_dir()));
     CHECK(d.ioc_version() == "feed-42");
 }

@@ -55,3 +55,17 @@ TEST_CASE("expected: Status is success or a message, with nothing to return") {
     REQUIRE_FALSE(chained);
     CHECK(chained.error().message == "empty value");
 }
+
+TEST_CASE("expected: fail(error) passes a failure on to an Expected of another type, message intact") {
+    auto read_count = [](const std::string& text) -> mr::Expected<long> {
+        mr::Status present = check_not_empty(text);
+        if (!present) return mr::fail(present.error());
+        mr::Expected<int> port = parse_port(text, "counts.txt", 2);
+        if (!port) return mr::fail(port.error());
+        return long(*port) * 2;
+    };
+    CHECK(read_count("21") == 42L);
+    REQUIRE_FALSE(read_count(""));
+    CHECK(read_count("").error().message == "empty value");
+    CHECK(read_count("x").error().message == "counts.txt:2: expected a port number 1-65535: x");
+}
