@@ -247,9 +247,8 @@ int main(int argc, char** argv) {
 
     if (!show_host.empty()) {
         Policy p;
-        std::string error;
-        if (!p.load_file(opt.policy_path, error)) {
-            std::cerr << error << "\n";
+        if (Status loaded = p.load_file(opt.policy_path); !loaded) {
+            std::cerr << loaded.error().message << "\n";
             return 1;
         }
         std::cout << "policy file " << opt.policy_path << "\n" << p.describe(show_host, show_class, show_page);

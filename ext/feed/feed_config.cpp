@@ -249,9 +249,9 @@ bool parse_feed_config(std::string_view text, const std::string& filename, FeedC
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         std::size_t first = line.find_first_not_of(" \t");
         if (first == std::string_view::npos || line[first] == '#') continue;
-        std::vector<std::string> words;
-        std::string why;
-        if (!split_quoted_words(line, words, why)) return fail(why);
+        Expected<std::vector<std::string>> split = split_quoted_words(line);
+        if (!split) return fail(split.error().message);
+        const std::vector<std::string>& words = *split;
         if (to_upper_ascii(words[0]) == "FEED") {
             if (words.size() < 2 || !valid_name(words[1]))
                 return fail("FEED needs a name of letters, digits, '-', '_' or '.'");

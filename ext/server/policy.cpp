@@ -20,10 +20,11 @@ struct Token {
 };
 
 // Splits a line into words; double quotes group spaces ("TEXT=a b" and TEXT="a b" both work).
-bool tokenize(std::string_view line, std::vector<Token>& out, std::string& error) {
-    std::vector<std::string> words;
-    if (!split_quoted_words(line, words, error, " \t\r")) return false;
-    for (const std::string& word : words) {
+Expected<std::vector<Token>> tokenize(std::string_view line) {
+    Expected<std::vector<std::string>> words = split_quoted_words(line, " \t\r");
+    if (!words) return fail(words.error());
+    std::vector<Token> out;
+    for (const std::string& word : *words) {
         Token t;
         size_t eq = word.find('=');
         t.key = to_upper_ascii(word.substr(0, eq));
@@ -33,7 +34,7 @@ bool tokenize(std::string_view line, std::vector<Token>& out, std::string& error
         }
         out.push_back(std::move(t));
     }
-    return true;
+    return out;
 }
 
 // std::regex recurses per pattern element and per subject character: bound both so neither a
@@ -45,36 +46,34 @@ bool regex_matches(const std::regex& re, const std::string& s) {
     return s.size() <= kMaxRegexSubject && std::regex_search(s, re);
 }
 
-bool compile(const std::string& pattern, std::shared_ptr<std::regex>& re, std::string& error) {
-    if (pattern.size() > kMaxPattern) {
-        error = "regular expression longer than " + std::to_string(kMaxPattern) + " bytes";
-        return false;
-    }
+Expected<std::shared_ptr<std::regex>> compile(const std::string& pattern) {
+    if (pattern.size() > kMaxPattern)
+        return fail("regular expression longer than " + std::to_string(kMaxPattern) + " bytes");
     try {
-        re = std::make_shared<std::regex>(pattern, std::regex::ECMAScript | std::regex::optimize);
-        return true;
+        return std::make_shared<std::regex>(pattern, std::regex::ECMAScript | std::regex::optimize);
     } catch (const std::regex_error& e) {
-        error = "bad regular expression '" + pattern + "': " + e.what();
-        return false;
+        return fail("bad regular expression '" + pattern + "': " + e.what());
     }
 }
 
-bool parse_matcher(const std::string& text, NameMatcher& m, std::string& error) {
+Status parse_matcher(const std::string& text, NameMatcher& m) {
     m.text = text;
-    if (text.empty()) {
-        error = "empty value";
-        return false;
-    }
+    if (text.empty()) return fail("empty value");
     if (text == "*") {
         m.any = true;
-        return true;
+        return {};
     }
-    if (text[0] == '%') return compile(text.substr(1), m.re, error);
+    if (text[0] == '%') {
+        Expected<std::shared_ptr<std::regex>> re = compile(text.substr(1));
+        if (!re) return fail(re.error());
+        m.re = std::move(*re);
+        return {};
+    }
     std::stringstream ss(text);
     std::string item;
     while (std::getline(ss, item, ','))
         if (!item.empty()) m.names.push_back(item);
-    return true;
+    return {};
 }
 
 bool valid_date(const std::string& d) {
@@ -237,53 +236,50 @@ PolicyVerdict apply_policy(const EffectivePolicy& pol, std::vector<Finding> find
     return v;
 }
 
-// One INCIDENT key into `s`; "" when fine, else what is wrong with the value.
-static std::string apply_incident_key(IncidentSettings& s, const std::string& key, const std::string& value) {
+// One INCIDENT key into `s`, or what is wrong with the value.
+static Status apply_incident_key(IncidentSettings& s, const std::string& key, const std::string& value) {
     if (key == "CURRENCY") {
         if (value.empty() || value.size() > 8 || value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$") != std::string::npos)
-            return "expected a currency code such as EUR or USD";
+            return fail("expected a currency code such as EUR or USD");
         s.impact.currency = value;
-        return "";
+        return {};
     }
     char* end = nullptr;
     double v = std::strtod(value.c_str(), &end);
-    if (value.empty() || *end != '\0' || !(v == v)) return "expected a number";
+    if (value.empty() || *end != '\0' || !(v == v)) return fail("expected a number");
     if (key == "CLEAN_CYCLES") {
-        if (v < 1 || v > 10000 || v != static_cast<int>(v)) return "expected a whole number from 1 to 10000";
+        if (v < 1 || v > 10000 || v != static_cast<int>(v)) return fail("expected a whole number from 1 to 10000");
         s.clean_cycles = static_cast<int>(v);
     } else if (key == "IDLE_WATTS" || key == "BUSY_WATTS") {
-        if (v < 0 || v > 1000) return "expected watts per vCPU from 0 to 1000";
+        if (v < 0 || v > 1000) return fail("expected watts per vCPU from 0 to 1000");
         (key == "IDLE_WATTS" ? s.impact.idle_watts : s.impact.busy_watts) = v;
     } else if (key == "PUE") {
-        if (v < 1 || v > 5) return "expected a PUE from 1 to 5";
+        if (v < 1 || v > 5) return fail("expected a PUE from 1 to 5");
         s.impact.pue = v;
     } else if (key == "PRICE_KWH" || key == "PRICE_VCPU_HOUR") {
-        if (v < 0 || v > 1000) return "expected a price from 0 to 1000";
+        if (v < 0 || v > 1000) return fail("expected a price from 0 to 1000");
         (key == "PRICE_KWH" ? s.impact.price_kwh : s.impact.price_vcpu_hour) = v;
     } else {
-        return "unknown key (CLEAN_CYCLES, IDLE_WATTS, BUSY_WATTS, PUE, PRICE_KWH, PRICE_VCPU_HOUR, CURRENCY)";
+        return fail("unknown key (CLEAN_CYCLES, IDLE_WATTS, BUSY_WATTS, PUE, PRICE_KWH, PRICE_VCPU_HOUR, CURRENCY)");
     }
-    return "";
+    return {};
 }
 
-bool Policy::load_text(std::string_view text, const std::string& file, std::string& error) {
+Status Policy::load_text(std::string_view text, const std::string& file) {
     std::vector<std::shared_ptr<Scope>> scopes;
     std::shared_ptr<Scope> cur;
     LineReader lines(text);
-    auto fail = [&](const std::string& msg) {
-        error = at_line(file, long(lines.number()), msg);
-        return false;
-    };
+    auto bad = [&](const std::string& msg) { return fail_at(file, long(lines.number()), msg); };
     for (std::string_view line; lines.next(line);) {
         const int lineno = static_cast<int>(lines.number());
         size_t first = line.find_first_not_of(" \t\r");
         if (first == std::string_view::npos || line[first] == '#') continue;
-        std::vector<Token> toks;
-        std::string err;
-        if (!tokenize(line, toks, err)) return fail(err);
+        Expected<std::vector<Token>> tokens = tokenize(line);
+        if (!tokens) return bad(tokens.error().message);
+        const std::vector<Token>& toks = *tokens;
         const std::string& kw = toks[0].key;
         if (kw == "DEFAULT" && !toks[0].has_value) {
-            if (toks.size() > 1) return fail("DEFAULT takes no arguments");
+            if (toks.size() > 1) return bad("DEFAULT takes no arguments");
             cur = std::make_shared<Scope>();
             cur->is_default = true;
             cur->where = file_line(file, lineno) + " DEFAULT";
@@ -299,20 +295,21 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
                 else if (t.key == "EXHOST") m = &cur->exhost, cur->has_exhost = true;
                 else if (t.key == "CLASS") m = &cur->cls, cur->has_class = true;
                 else if (t.key == "PAGE") m = &cur->page, cur->has_page = true;
-                if (!m || !t.has_value) return fail("unknown scope criterion '" + t.key + "' (HOST=, EXHOST=, CLASS=, PAGE=)");
-                if (!parse_matcher(t.value, *m, err)) return fail(t.key + ": " + err);
+                if (!m || !t.has_value) return bad("unknown scope criterion '" + t.key + "' (HOST=, EXHOST=, CLASS=, PAGE=)");
+                if (Status parsed = parse_matcher(t.value, *m); !parsed)
+                    return bad(t.key + ": " + parsed.error().message);
             }
             scopes.push_back(cur);
             continue;
         }
-        if (!cur) return fail("'" + kw + "' before any scope line (DEFAULT, HOST=, CLASS=, PAGE=, EXHOST=)");
+        if (!cur) return bad("'" + kw + "' before any scope line (DEFAULT, HOST=, CLASS=, PAGE=, EXHOST=)");
         if (kw == "ALLOW") {
             auto a = std::make_shared<AllowEntry>();
             a->file = file;
             a->line = lineno;
             for (size_t i = 1; i < toks.size(); ++i) {
                 const Token& t = toks[i];
-                if (!t.has_value || t.value.empty()) return fail("ALLOW: '" + t.key + "' needs a value (KEY=VALUE)");
+                if (!t.has_value || t.value.empty()) return bad("ALLOW: '" + t.key + "' needs a value (KEY=VALUE)");
                 std::shared_ptr<std::regex>* re = nullptr;
                 std::string* slot = nullptr;
                 if (t.key == "EXE") slot = &a->exe, re = &a->exe_re;
@@ -321,7 +318,7 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
                 else if (t.key == "NAME") slot = &a->name, re = &a->name_re;
                 else if (t.key == "SHA256") {
                     if (t.value.size() != 64 || t.value.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-                        return fail("ALLOW: SHA256 must be 64 hex digits");
+                        return bad("ALLOW: SHA256 must be 64 hex digits");
                     a->sha256 = t.value;
                 } else if (t.key == "SIGNAL") {
                     std::stringstream ss(t.value);
@@ -330,31 +327,35 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
                         if (!s.empty()) a->signals.push_back(s);
                 } else if (t.key == "REASON") a->reason = t.value;
                 else if (t.key == "EXPIRES") {
-                    if (!valid_date(t.value)) return fail("ALLOW: EXPIRES must be a date YYYY-MM-DD, not '" + t.value + "'");
+                    if (!valid_date(t.value)) return bad("ALLOW: EXPIRES must be a date YYYY-MM-DD, not '" + t.value + "'");
                     a->expires = t.value;
-                } else return fail("ALLOW: unknown key '" + t.key + "' (EXE, SHA256, USER, PARENT, NAME, SIGNAL, REASON, EXPIRES)");
+                } else return bad("ALLOW: unknown key '" + t.key + "' (EXE, SHA256, USER, PARENT, NAME, SIGNAL, REASON, EXPIRES)");
                 if (slot) {
                     *slot = t.value;
-                    if (t.value[0] == '%' && !compile(t.value.substr(1), *re, err)) return fail("ALLOW " + t.key + ": " + err);
+                    if (t.value[0] == '%') {
+                        Expected<std::shared_ptr<std::regex>> compiled = compile(t.value.substr(1));
+                        if (!compiled) return bad("ALLOW " + t.key + ": " + compiled.error().message);
+                        *re = std::move(*compiled);
+                    }
                 }
             }
             if (a->exe.empty() && a->sha256.empty() && a->user.empty() && a->parent.empty())
-                return fail("ALLOW needs EXE=, SHA256=, USER= or PARENT= (a process name alone can be faked)");
-            if (a->reason.empty()) return fail("ALLOW needs REASON=\"...\"");
-            if (a->expires.empty()) return fail("ALLOW needs EXPIRES=YYYY-MM-DD");
+                return bad("ALLOW needs EXE=, SHA256=, USER= or PARENT= (a process name alone can be faked)");
+            if (a->reason.empty()) return bad("ALLOW needs REASON=\"...\"");
+            if (a->expires.empty()) return bad("ALLOW needs EXPIRES=YYYY-MM-DD");
             cur->allows.push_back(a);
         } else if (kw == "WEIGHT") {
-            if (toks.size() < 2) return fail("WEIGHT needs signal_id=strong|medium|weak|off");
+            if (toks.size() < 2) return bad("WEIGHT needs signal_id=strong|medium|weak|off");
             for (size_t i = 1; i < toks.size(); ++i) {
                 int w = 0;
                 // Signal ids are lower case: take the original spelling, not the upper-cased key.
                 std::string id = to_lower_ascii(toks[i].key);
                 if (!toks[i].has_value || !parse_strength_word(toks[i].value, w))
-                    return fail("WEIGHT " + id + ": expected strong, medium, weak or off");
+                    return bad("WEIGHT " + id + ": expected strong, medium, weak or off");
                 cur->weights[id] = w;
             }
         } else if (kw == "THRESHOLD") {
-            if (toks.size() < 2) return fail("THRESHOLD needs RED_MEDIUM=N and/or YELLOW_WEAK=N");
+            if (toks.size() < 2) return bad("THRESHOLD needs RED_MEDIUM=N and/or YELLOW_WEAK=N");
             for (size_t i = 1; i < toks.size(); ++i) {
                 const Token& t = toks[i];
                 int n = 0;
@@ -363,26 +364,27 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
                     n = std::stoi(t.value, &used);
                     if (used != t.value.size() || n < 1 || n > 100) throw std::invalid_argument("range");
                 } catch (...) {
-                    return fail("THRESHOLD " + t.key + ": expected a number from 1 to 100");
+                    return bad("THRESHOLD " + t.key + ": expected a number from 1 to 100");
                 }
                 if (t.key == "RED_MEDIUM") cur->thresholds.red_medium = n, cur->has_red_medium = true;
                 else if (t.key == "YELLOW_WEAK") cur->thresholds.yellow_weak = n, cur->has_yellow_weak = true;
-                else return fail("THRESHOLD: unknown key '" + t.key + "' (RED_MEDIUM, YELLOW_WEAK)");
+                else return bad("THRESHOLD: unknown key '" + t.key + "' (RED_MEDIUM, YELLOW_WEAK)");
             }
         } else if (kw == "EXPECTED") {
             for (size_t i = 1; i < toks.size(); ++i) {
-                if (toks[i].key != "REASON" || !toks[i].has_value) return fail("EXPECTED takes only REASON=\"...\"");
+                if (toks[i].key != "REASON" || !toks[i].has_value) return bad("EXPECTED takes only REASON=\"...\"");
                 cur->expected_reason = toks[i].value;
             }
-            if (cur->expected_reason.empty()) return fail("EXPECTED needs REASON=\"...\"");
+            if (cur->expected_reason.empty()) return bad("EXPECTED needs REASON=\"...\"");
             cur->expected = true;
         } else if (kw == "INCIDENT") {
-            if (toks.size() < 2) return fail("INCIDENT needs KEY=VALUE (CLEAN_CYCLES, IDLE_WATTS, BUSY_WATTS, PUE, PRICE_KWH, PRICE_VCPU_HOUR, CURRENCY)");
+            if (toks.size() < 2) return bad("INCIDENT needs KEY=VALUE (CLEAN_CYCLES, IDLE_WATTS, BUSY_WATTS, PUE, PRICE_KWH, PRICE_VCPU_HOUR, CURRENCY)");
             for (size_t i = 1; i < toks.size(); ++i) {
                 const Token& t = toks[i];
                 IncidentSettings probe;
-                std::string err2 = apply_incident_key(probe, t.key, t.value);
-                if (!t.has_value || !err2.empty()) return fail("INCIDENT " + t.key + ": " + (t.has_value ? err2 : "needs a value"));
+                if (!t.has_value) return bad("INCIDENT " + t.key + ": needs a value");
+                if (Status applied = apply_incident_key(probe, t.key, t.value); !applied)
+                    return bad("INCIDENT " + t.key + ": " + applied.error().message);
                 cur->incident.emplace_back(t.key, t.value);
             }
         } else if (kw == "CONTAIN") {
@@ -390,40 +392,40 @@ bool Policy::load_text(std::string_view text, const std::string& file, std::stri
             std::string v = toks.size() == 2 ? to_lower_ascii(toks[1].key) : "";
             if (toks.size() != 2 || toks[1].has_value ||
                 (v != "off" && v != "observe" && v != "freeze" && v != "isolate" && v != "both"))
-                return fail("CONTAIN takes one of off, observe, freeze, isolate, both");
+                return bad("CONTAIN takes one of off, observe, freeze, isolate, both");
             cur->contain = v;
         } else {
-            return fail("unknown keyword '" + kw + "' (ALLOW, WEIGHT, THRESHOLD, EXPECTED, INCIDENT, CONTAIN, or a scope line)");
+            return bad("unknown keyword '" + kw + "' (ALLOW, WEIGHT, THRESHOLD, EXPECTED, INCIDENT, CONTAIN, or a scope line)");
         }
     }
     scopes_ = std::move(scopes);
-    return true;
+    return {};
 }
 
-bool Policy::load_file(const std::string& path, std::string& error) {
+Status Policy::load_file(const std::string& path) {
     struct stat st {};
     if (stat(path.c_str(), &st) != 0) {
         scopes_.clear();  // no file: built-in defaults
         mtime_ns_ = 0;
         size_ = -2;
-        return true;
+        return {};
     }
     mtime_ns_ = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
     size_ = st.st_size;
     Expected<std::string> text = read_file(path);
-    if (!succeeded(text, error)) return false;
-    return load_text(*text, path, error);
+    if (!text) return fail(text.error());
+    return load_text(*text, path);
 }
 
-bool Policy::reload_if_changed(const std::string& path, bool& ok, std::string& error) {
+std::optional<Status> Policy::reload_if_changed(const std::string& path) {
     struct stat st {};
     long long mt = 0;
     long long sz = -2;
     if (stat(path.c_str(), &st) == 0) mt = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec, sz = st.st_size;
-    if (mt == mtime_ns_ && sz == size_) return false;
-    ok = load_file(path, error);
-    if (!ok) mtime_ns_ = mt, size_ = sz;  // do not retry a broken file until it changes again
-    return true;
+    if (mt == mtime_ns_ && sz == size_) return std::nullopt;
+    Status loaded = load_file(path);
+    if (!loaded) mtime_ns_ = mt, size_ = sz;  // do not retry a broken file until it changes again
+    return loaded;
 }
 
 EffectivePolicy Policy::effective(const std::string& host, const std::string& config_class,
@@ -440,7 +442,7 @@ EffectivePolicy Policy::effective(const std::string& host, const std::string& co
             e.expected = true;
             e.expected_reason = s->expected_reason;
         }
-        for (const auto& [k, v] : s->incident) apply_incident_key(e.incident, k, v);
+        for (const auto& [k, v] : s->incident) (void)apply_incident_key(e.incident, k, v);  // checked when loaded
         if (!s->contain.empty()) {
             e.contain = s->contain;
             e.contain_scope = s->where;

@@ -24,6 +24,7 @@
 #include <ctime>
 #include <map>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -32,6 +33,7 @@
 
 #include "incident/incident.h"
 #include "model/findings.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -103,14 +105,14 @@ std::string local_date(std::time_t t);
 
 class Policy {
 public:
-    // Parses `text` (named `file` in errors). On error returns false with "FILE:LINE: message"
-    // and keeps the current policy.
-    bool load_text(std::string_view text, const std::string& file, std::string& error);
+    // Parses `text` (named `file` in errors). On error fails with "FILE:LINE: message" and
+    // keeps the current policy.
+    Status load_text(std::string_view text, const std::string& file);
     // A missing file is an empty policy (defaults), not an error.
-    bool load_file(const std::string& path, std::string& error);
-    // Reloads when the file's mtime (or size) changed since the last attempt. Returns true when
-    // a reload was attempted; `ok` tells whether it succeeded.
-    bool reload_if_changed(const std::string& path, bool& ok, std::string& error);
+    Status load_file(const std::string& path);
+    // Reloads when the file's mtime (or size) changed since the last attempt: nothing when it
+    // did not, else how the reload went.
+    std::optional<Status> reload_if_changed(const std::string& path);
 
     EffectivePolicy effective(const std::string& host, const std::string& config_class,
                               const std::string& page) const;

@@ -27,11 +27,10 @@ ServerWorker::ServerWorker(WorkerOptions opt) : opt_(std::move(opt)), detector_(
 ServerWorker::~ServerWorker() = default;
 
 void ServerWorker::load_policy() {
-    std::string error;
-    if (policy_.load_file(opt_.policy_path, error))
+    if (Status loaded = policy_.load_file(opt_.policy_path))
         log_line("policy " + opt_.policy_path + " loaded: " + std::to_string(policy_.scope_count()) + " scope(s)");
     else
-        log_line("policy error, previous policy stays in force: " + error);
+        log_line("policy error, previous policy stays in force: " + loaded.error().message);
     effective_cache_.clear();
 }
 
@@ -64,12 +63,10 @@ void ServerWorker::reload() {
 void ServerWorker::maybe_reload_policy(std::time_t now) {
     if (now - last_policy_check_ < opt_.policy_check_seconds) return;
     last_policy_check_ = now;
-    bool ok = false;
-    std::string error;
-    if (policy_.reload_if_changed(opt_.policy_path, ok, error)) {
+    if (std::optional<Status> reloaded = policy_.reload_if_changed(opt_.policy_path)) {
         effective_cache_.clear();
-        if (ok) log_line("policy " + opt_.policy_path + " changed, reloaded: " + std::to_string(policy_.scope_count()) + " scope(s)");
-        else log_line("policy error, previous policy stays in force: " + error);
+        if (*reloaded) log_line("policy " + opt_.policy_path + " changed, reloaded: " + std::to_string(policy_.scope_count()) + " scope(s)");
+        else log_line("policy error, previous policy stays in force: " + reloaded->error().message);
     }
 }
 

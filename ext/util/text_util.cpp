@@ -36,8 +36,8 @@ std::vector<std::string_view> split_whitespace(std::string_view s, std::string_v
     return out;
 }
 
-bool split_quoted_words(std::string_view line, std::vector<std::string>& words, std::string& error,
-                        std::string_view blanks) {
+Expected<std::vector<std::string>> split_quoted_words(std::string_view line, std::string_view blanks) {
+    std::vector<std::string> words;
     auto blank = [&](char c) { return blanks.find(c) != std::string_view::npos; };
     std::size_t i = 0;
     while (i < line.size()) {
@@ -50,13 +50,10 @@ bool split_quoted_words(std::string_view line, std::vector<std::string>& words, 
             else word += line[i];
             ++i;
         }
-        if (quoted) {
-            error = "unterminated quote";
-            return false;
-        }
+        if (quoted) return fail("unterminated quote");
         words.push_back(std::move(word));
     }
-    return true;
+    return words;
 }
 
 bool parse_decimal(std::string_view s, std::size_t max_digits, unsigned long long& out) {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/expected.h"
+
 namespace mr {
 
 // The C locale's white space: what isspace() says without a locale behind it.
@@ -32,9 +34,8 @@ std::vector<std::string_view> split_whitespace(std::string_view s,
                                                std::string_view blanks = kAsciiSpace);
 
 // Words separated by `blanks`; a '"' toggles quoting, so KEY="a b" is one word `KEY=a b` (the
-// quotes themselves are dropped). False with `error` = "unterminated quote" on an odd '"'.
-bool split_quoted_words(std::string_view line, std::vector<std::string>& words, std::string& error,
-                        std::string_view blanks = " \t");
+// quotes themselves are dropped). Fails with "unterminated quote" on an odd '"'.
+Expected<std::vector<std::string>> split_quoted_words(std::string_view line, std::string_view blanks = " \t");
 
 // Digits only, 1 to `max_digits` of them (at most 19, so the value cannot overflow); no sign,
 // no blanks. `out` is left alone on failure.

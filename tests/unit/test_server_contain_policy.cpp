@@ -7,6 +7,7 @@
 #include "rules_test_util.h"
 #include "server/policy.h"
 #include "server/server_worker.h"
+#include "expected_check.h"
 #include "temp_dir.h"
 #include "util/file_io.h"
 #include "xymon/message.h"
@@ -15,15 +16,14 @@ using namespace mr;
 
 TEST_CASE("server contain: CONTAIN in scopes, a later scope wins, bad values named with FILE:LINE") {
     Policy p;
-    std::string err;
-    REQUIRE(p.load_text("DEFAULT\n\tCONTAIN observe\nHOST=web01\n\tCONTAIN freeze\nHOST=db1\n\tCONTAIN off\n", "m.cfg", err));
+    REQUIRE(p.load_text("DEFAULT\n\tCONTAIN observe\nHOST=web01\n\tCONTAIN freeze\nHOST=db1\n\tCONTAIN off\n", "m.cfg"));
     CHECK(p.effective("web01", "linux", "").contain == "freeze");
     CHECK(p.effective("web01", "linux", "").contain_scope == "m.cfg:3 HOST=web01");
     CHECK(p.effective("other", "linux", "").contain == "observe");
     CHECK(p.effective("db1", "linux", "").contain == "off");
     CHECK(p.describe("web01", "linux", "").find("containment: freeze (m.cfg:3 HOST=web01)") != std::string::npos);
-    CHECK_FALSE(p.load_text("HOST=x\n\tCONTAIN melt\n", "m.cfg", err));
-    CHECK(err == "m.cfg:2: CONTAIN takes one of off, observe, freeze, isolate, both");
+    CHECK(mr_test::error_of(p.load_text("HOST=x\n\tCONTAIN melt\n", "m.cfg")) ==
+          "m.cfg:2: CONTAIN takes one of off, observe, freeze, isolate, both");
     CHECK(p.effective("web01", "linux", "").contain == "freeze");  // the previous policy stays
     Policy none;
     CHECK(none.effective("web01", "linux", "").contain == "off");

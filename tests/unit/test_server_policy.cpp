@@ -6,6 +6,7 @@
 #include <string>
 
 #include "server/policy.h"
+#include "expected_check.h"
 #include "temp_dir.h"
 
 using namespace mr;
@@ -41,16 +42,15 @@ Finding miner(const std::string& exe, const std::string& user = "bench") {
 
 Policy loaded() {
     Policy p;
-    std::string err;
-    REQUIRE(p.load_text(kPolicy, "miningrisk.cfg", err));
+    REQUIRE(p.load_text(kPolicy, "miningrisk.cfg"));
     return p;
 }
 
 std::string load_error(const std::string& text) {
     Policy p;
-    std::string err;
-    CHECK_FALSE(p.load_text(text, "m.cfg", err));
-    return err;
+    mr::Status loaded = p.load_text(text, "m.cfg");
+    CHECK_FALSE(loaded);
+    return mr_test::error_of(loaded);
 }
 }  // namespace
 
@@ -72,8 +72,7 @@ TEST_CASE("policy: scopes merge DEFAULT and the matching HOST/CLASS blocks") {
 
 TEST_CASE("policy: PAGE= matches the host's page path") {
     Policy p;
-    std::string err;
-    REQUIRE(p.load_text("PAGE=%^lab/\n EXPECTED REASON=lab\n", "m.cfg", err));
+    REQUIRE(p.load_text("PAGE=%^lab/\n EXPECTED REASON=lab\n", "m.cfg"));
     CHECK(p.effective("x", "", "lab/gpu").expected);
     CHECK_FALSE(p.effective("x", "", "prod").expected);
 }
@@ -177,8 +176,7 @@ TEST_CASE("policy: errors name file and line, and the previous policy stays") {
     CHECK(load_error("DEFAULT\n ALLOW SHA256=abc REASON=r EXPIRES=2030-01-01\n").rfind("m.cfg:2: ALLOW: SHA256", 0) == 0);
     CHECK(load_error("DEFAULT\n EXPECTED\n").rfind("m.cfg:2: EXPECTED needs REASON", 0) == 0);
     Policy p = loaded();
-    std::string err;
-    CHECK_FALSE(p.load_text("DEFAULT\n ALLOW NAME=x\n", "m.cfg", err));
+    CHECK_FALSE(p.load_text("DEFAULT\n ALLOW NAME=x\n", "m.cfg"));
     CHECK(p.effective("bench1", "linux", "").allows.size() == 2);  // still the old one
 }
 
@@ -187,24 +185,24 @@ TEST_CASE("policy: reload when the file changes, keep the old policy when it bre
     std::string path = tmp / "miningrisk.cfg";
     { std::ofstream(path) << "HOST=a\n EXPECTED REASON=lab\n"; }
     Policy p;
-    std::string err;
-    REQUIRE(p.load_file(path, err));
+    REQUIRE(p.load_file(path));
     CHECK(p.effective("a", "", "").expected);
-    bool ok = false;
-    CHECK_FALSE(p.reload_if_changed(path, ok, err));  // unchanged
+    CHECK_FALSE(p.reload_if_changed(path));  // unchanged
     { std::ofstream(path) << "HOST=a\n EXPECTED REASON=lab\nHOST=b\n EXPECTED REASON=\"lab2 more\"\n"; }
-    REQUIRE(p.reload_if_changed(path, ok, err));
-    CHECK(ok);
+    std::optional<mr::Status> reloaded = p.reload_if_changed(path);
+    REQUIRE(reloaded);
+    CHECK(*reloaded);
     CHECK(p.effective("b", "", "").expected);
     { std::ofstream(path) << "HOST=a\n EXPECTED REASON=lab\nHOST=b\n EXPECTED\n# now broken....\n"; }
-    REQUIRE(p.reload_if_changed(path, ok, err));
-    CHECK_FALSE(ok);
-    CHECK(err == path + ":4: EXPECTED needs REASON=\"...\"");
+    reloaded = p.reload_if_changed(path);
+    REQUIRE(reloaded);
+    CHECK(mr_test::error_of(*reloaded) == path + ":4: EXPECTED needs REASON=\"...\"");
     CHECK(p.effective("b", "", "").expected);
-    CHECK_FALSE(p.reload_if_changed(path, ok, err));  // same broken file: not retried
+    CHECK_FALSE(p.reload_if_changed(path));  // same broken file: not retried
     unlink(path.c_str());
-    CHECK(p.reload_if_changed(path, ok, err));  // gone: defaults
-    CHECK(ok);
+    reloaded = p.reload_if_changed(path);  // gone: defaults
+    REQUIRE(reloaded);
+    CHECK(*reloaded);
     CHECK_FALSE(p.effective("a", "", "").expected);
 }
 
@@ -219,10 +217,9 @@ TEST_CASE("policy: describe lists scopes, entries and expiry for --show-policy")
 
 TEST_CASE("policy: regular expressions are bounded in pattern and subject length") {
     Policy p;
-    std::string err;
-    CHECK_FALSE(p.load_text("HOST=%" + std::string(2000, 'a') + "\n", "m.cfg", err));
-    CHECK(err.find("m.cfg:1: HOST: regular expression longer than") == 0);
-    REQUIRE(p.load_text("DEFAULT\n ALLOW EXE=%^/opt/(a|b)*$ REASON=r EXPIRES=2099-01-01\n", "m.cfg", err));
+    CHECK(mr_test::error_of(p.load_text("HOST=%" + std::string(2000, 'a') + "\n", "m.cfg"))
+              .find("m.cfg:1: HOST: regular expression longer than") == 0);
+    REQUIRE(p.load_text("DEFAULT\n ALLOW EXE=%^/opt/(a|b)*$ REASON=r EXPIRES=2099-01-01\n", "m.cfg"));
     Finding f = miner("/opt/" + std::string(100000, 'a'));  // a hostile, enormous path
     CHECK(apply_policy(p.effective("h", "", ""), {f}, true, "2026-11-26").color == Color::red);
     CHECK(apply_policy(p.effective("h", "", ""), {miner("/opt/abab")}, true, "2026-11-26").color == Color::green);
@@ -230,10 +227,10 @@ TEST_CASE("policy: regular expressions are bounded in pattern and subject length
 
 TEST_CASE("policy: INCIDENT settings per scope, later wins, bad values name FILE:LINE") {
     Policy p;
-    std::string error;
-    REQUIRE_MESSAGE(p.load_text("DEFAULT\n\tINCIDENT CLEAN_CYCLES=12 PRICE_KWH=0.25\nCLASS=cloud\n"
-                                "\tINCIDENT CLEAN_CYCLES=3 PRICE_VCPU_HOUR=0.04 BUSY_WATTS=4 CURRENCY=USD\n",
-                                "m.cfg", error), error);
+    mr::Status loaded = p.load_text("DEFAULT\n\tINCIDENT CLEAN_CYCLES=12 PRICE_KWH=0.25\nCLASS=cloud\n"
+                                    "\tINCIDENT CLEAN_CYCLES=3 PRICE_VCPU_HOUR=0.04 BUSY_WATTS=4 CURRENCY=USD\n",
+                                    "m.cfg");
+    REQUIRE_MESSAGE(loaded, mr_test::error_of(loaded));
     EffectivePolicy onprem = p.effective("db1", "linux", "");
     CHECK(onprem.incident.clean_cycles == 12);
     CHECK(onprem.incident.impact.price_kwh == doctest::Approx(0.25));
@@ -245,10 +242,10 @@ TEST_CASE("policy: INCIDENT settings per scope, later wins, bad values name FILE
     CHECK(cloud.incident.impact.busy_watts == doctest::Approx(4));
     CHECK(cloud.incident.impact.currency == "USD");
     CHECK(p.effective("x", "", "").incident.impact.pue == doctest::Approx(1.135));
-    CHECK_FALSE(p.load_text("DEFAULT\n\tINCIDENT CLEAN_CYCLES=0\n", "m.cfg", error));
-    CHECK(error == "m.cfg:2: INCIDENT CLEAN_CYCLES: expected a whole number from 1 to 10000");
-    CHECK_FALSE(p.load_text("DEFAULT\n\tINCIDENT WATTS=3\n", "m.cfg", error));
-    CHECK(error.rfind("m.cfg:2: INCIDENT WATTS: unknown key", 0) == 0);
+    CHECK(mr_test::error_of(p.load_text("DEFAULT\n\tINCIDENT CLEAN_CYCLES=0\n", "m.cfg")) ==
+          "m.cfg:2: INCIDENT CLEAN_CYCLES: expected a whole number from 1 to 10000");
+    CHECK(mr_test::error_of(p.load_text("DEFAULT\n\tINCIDENT WATTS=3\n", "m.cfg"))
+              .rfind("m.cfg:2: INCIDENT WATTS: unknown key", 0) == 0);
     // The previous policy stays in force.
     CHECK(p.effective("vm1", "cloud", "").incident.clean_cycles == 3);
 }

@@ -55,19 +55,14 @@ TEST_CASE("text_util: split_whitespace gives the non-empty runs") {
 }
 
 TEST_CASE("text_util: split_quoted_words keeps quoted blanks and drops the quotes") {
-    std::vector<std::string> w;
-    std::string error;
-    REQUIRE(mr::split_quoted_words(R"(FEED x URL="http://h/a b"  LICENSE="")", w, error));
-    CHECK(w == std::vector<std::string>{"FEED", "x", "URL=http://h/a b", "LICENSE="});
-    w.clear();
-    CHECK_FALSE(mr::split_quoted_words(R"(REASON="open)", w, error));
-    CHECK(error == "unterminated quote");
-    w.clear();
-    REQUIRE(mr::split_quoted_words("a\rb c", w, error));
-    CHECK(w == std::vector<std::string>{"a\rb", "c"});
-    w.clear();
-    REQUIRE(mr::split_quoted_words("a\rb c\r", w, error, " \t\r"));
-    CHECK(w == std::vector<std::string>{"a", "b", "c"});
+    using Words = std::vector<std::string>;
+    CHECK(mr::split_quoted_words(R"(FEED x URL="http://h/a b"  LICENSE="")") ==
+          Words{"FEED", "x", "URL=http://h/a b", "LICENSE="});
+    auto open = mr::split_quoted_words(R"(REASON="open)");
+    REQUIRE_FALSE(open);
+    CHECK(open.error().message == "unterminated quote");
+    CHECK(mr::split_quoted_words("a\rb c") == Words{"a\rb", "c"});
+    CHECK(mr::split_quoted_words("a\rb c\r", " \t\r") == Words{"a", "b", "c"});
 }
 
 TEST_CASE("text_util: parse_decimal takes bounded digit strings only") {
