@@ -134,18 +134,19 @@ struct LoadedConfig {
 
 LoadedConfig load_config(const Options& o) {
     LoadedConfig lc;
-    std::string error;
     std::string good_copy = o.state_dir + "/feed.cfg.last-good";
-    if (load_feed_config(o.config, lc.cfg, error)) {
+    Expected<FeedConfig> loaded = load_feed_config(o.config);
+    if (loaded) {
+        lc.cfg = std::move(*loaded);
         lc.ok = true;
         Expected<std::string> text = read_file(o.config, kMaxFeedFile);
         if (text && make_dirs(o.state_dir)) (void)write_file_atomic(good_copy, *text);
         return lc;
     }
-    lc.problem = error;
-    log_line("config error: " + error);
-    std::string fallback_error;
-    if (load_feed_config(good_copy, lc.cfg, fallback_error)) {
+    lc.problem = loaded.error().message;
+    log_line("config error: " + lc.problem);
+    if (Expected<FeedConfig> last_good = load_feed_config(good_copy)) {
+        lc.cfg = std::move(*last_good);
         lc.ok = true;
         lc.problem += "; the last good config stays in force";
         log_line("using the last good config " + good_copy);
@@ -454,12 +455,12 @@ int run_export(const Options& o) {
     }
     std::string input = o.input;
     if (input.empty()) {
-        FeedConfig cfg;
-        std::string error;
-        if (!load_feed_config(o.config, cfg, error)) {
-            std::fprintf(stderr, "miningrisk-feed: %s\n", error.c_str());
+        Expected<FeedConfig> loaded = load_feed_config(o.config);
+        if (!loaded) {
+            std::fprintf(stderr, "miningrisk-feed: %s\n", loaded.error().message.c_str());
             return 2;
         }
+        const FeedConfig& cfg = *loaded;
         input = cfg.output;
         if (access(input.c_str(), F_OK) != 0) {
             // No update has run yet: the shipped lists are what clients use, so export those.

@@ -46,14 +46,10 @@ bool parse_seconds(std::string_view s, double& out) {
 }
 
 // The config and its allow files, whole (bounded); "FILE: cannot open" when unreadable.
-bool read_whole_file(const std::string& path, std::string& text, std::string& error) {
+Expected<std::string> read_whole_file(const std::string& path) {
     Expected<std::string> read = read_file(path, kMaxFeedFile);
-    if (!read) {
-        error = fmt::format("{}: cannot open", path);
-        return false;
-    }
-    text = std::move(*read);
-    return true;
+    if (!read) return fail(fmt::format("{}: cannot open", path));
+    return read;
 }
 
 bool parse_bool(std::string_view s, bool& out) {
@@ -64,7 +60,7 @@ bool parse_bool(std::string_view s, bool& out) {
 }
 
 // Parses the FEED line's words (after "FEED NAME").
-std::optional<std::string> parse_feed_words(const std::vector<std::string>& w, FeedSpec& f) {
+Status parse_feed_words(const std::vector<std::string>& w, FeedSpec& f) {
     bool have_url = false, have_format = false;
     for (std::size_t i = 2; i < w.size(); ++i) {
         std::size_t eq = w[i].find('=');
@@ -73,7 +69,7 @@ std::optional<std::string> parse_feed_words(const std::vector<std::string>& w, F
         if (eq == std::string::npos) {
             if (key == "DISABLED") f.enabled = false;
             else if (key == "ENABLED") f.enabled = true;
-            else return fmt::format("unknown FEED option '{}'", w[i]);
+            else return fail(fmt::format("unknown FEED option '{}'", w[i]));
             continue;
         }
         unsigned long long n;
@@ -81,41 +77,40 @@ std::optional<std::string> parse_feed_words(const std::vector<std::string>& w, F
         if (key == "URL") {
             std::string l = to_lower_ascii(val);
             if (l.rfind("http://", 0) != 0 && l.rfind("https://", 0) != 0)
-                return fmt::format("URL must be http:// or https://, got '{}'", val);
+                return fail(fmt::format("URL must be http:// or https://, got '{}'", val));
             f.url = val;
             have_url = true;
         } else if (key == "FORMAT") {
             auto fmt_ = feed_format_from_name(val);
             if (!fmt_)
-                return fmt::format("unknown FORMAT '{}' (domains, hosts, ips, ipport, maltrail, ioc)",
-                                   val);
+                return fail(fmt::format("unknown FORMAT '{}' (domains, hosts, ips, ipport, maltrail, ioc)",
+                                   val));
             f.format = *fmt_;
             have_format = true;
         } else if (key == "LICENSE" || key == "LICENCE") {
             f.license = val;
         } else if (key == "MAXAGE") {
-            if (!parse_duration(val, secs) || secs <= 0) return fmt::format("bad MAXAGE '{}'", val);
+            if (!parse_duration(val, secs) || secs <= 0) return fail(fmt::format("bad MAXAGE '{}'", val));
             f.max_age = secs;
         } else if (key == "MAXSIZE") {
             if (!parse_size(val, f.max_size) || f.max_size == 0)
-                return fmt::format("bad MAXSIZE '{}'", val);
+                return fail(fmt::format("bad MAXSIZE '{}'", val));
         } else if (key == "MINENTRIES") {
-            if (!parse_number(val, n)) return fmt::format("bad MINENTRIES '{}'", val);
+            if (!parse_number(val, n)) return fail(fmt::format("bad MINENTRIES '{}'", val));
             f.min_entries = n;
         } else if (key == "MAXENTRIES") {
-            if (!parse_number(val, n) || n == 0) return fmt::format("bad MAXENTRIES '{}'", val);
+            if (!parse_number(val, n) || n == 0) return fail(fmt::format("bad MAXENTRIES '{}'", val));
             f.max_entries = n;
         } else {
-            return fmt::format("unknown FEED option '{}'", key);
+            return fail(fmt::format("unknown FEED option '{}'", key));
         }
     }
-    if (!have_url) return std::string("FEED needs URL=");
-    if (!have_format) return std::string("FEED needs FORMAT=");
-    return std::nullopt;
+    if (!have_url) return fail("FEED needs URL=");
+    if (!have_format) return fail("FEED needs FORMAT=");
+    return {};
 }
 
-std::optional<std::string> parse_global(const std::string& key, const std::string& val,
-                                        FeedConfig& c) {
+Status parse_global(const std::string& key, const std::string& val, FeedConfig& c) {
     long long secs;
     if (key == "OUTPUT") c.output = val;
     else if (key == "PUBLISH") c.publish = val;
@@ -124,40 +119,40 @@ std::optional<std::string> parse_global(const std::string& key, const std::strin
     else if (key == "ALLOW") {
         std::string why;
         auto e = parse_ioc_entry(val, &why);
-        if (!e) return fmt::format("bad ALLOW entry '{}': {}", val, why);
+        if (!e) return fail(fmt::format("bad ALLOW entry '{}': {}", val, why));
         c.allow.push_back(*e);
     } else if (key == "RESOLVE") {
-        if (!parse_bool(val, c.resolve)) return fmt::format("RESOLVE must be yes or no, got '{}'", val);
+        if (!parse_bool(val, c.resolve)) return fail(fmt::format("RESOLVE must be yes or no, got '{}'", val));
     } else if (key == "RESOLVEHOSTS") c.resolve_hosts = val;
     else if (key == "RESOLVEMAXAGE") {
-        if (!parse_duration(val, secs) || secs <= 0) return fmt::format("bad RESOLVEMAXAGE '{}'", val);
+        if (!parse_duration(val, secs) || secs <= 0) return fail(fmt::format("bad RESOLVEMAXAGE '{}'", val));
         c.resolve_max_age = secs;
     } else if (key == "RESOLVETIMEOUT") {
         if (!parse_seconds(val, c.resolve_timeout) || c.resolve_timeout <= 0)
-            return fmt::format("bad RESOLVETIMEOUT '{}'", val);
+            return fail(fmt::format("bad RESOLVETIMEOUT '{}'", val));
     } else if (key == "CONNECTTIMEOUT") {
         if (!parse_seconds(val, c.connect_timeout) || c.connect_timeout <= 0)
-            return fmt::format("bad CONNECTTIMEOUT '{}'", val);
+            return fail(fmt::format("bad CONNECTTIMEOUT '{}'", val));
     } else if (key == "TIMEOUT") {
         if (!parse_seconds(val, c.total_timeout) || c.total_timeout <= 0)
-            return fmt::format("bad TIMEOUT '{}'", val);
+            return fail(fmt::format("bad TIMEOUT '{}'", val));
     } else if (key == "RETRIES") {
         unsigned long long n;
-        if (!parse_number(val, n) || n > 10) return fmt::format("RETRIES must be 0..10, got '{}'", val);
+        if (!parse_number(val, n) || n > 10) return fail(fmt::format("RETRIES must be 0..10, got '{}'", val));
         c.retries = static_cast<int>(n);
     } else if (key == "BACKOFF") {
-        if (!parse_seconds(val, c.backoff)) return fmt::format("bad BACKOFF '{}'", val);
+        if (!parse_seconds(val, c.backoff)) return fail(fmt::format("bad BACKOFF '{}'", val));
     } else if (key == "CAFILE") {
-        if (val[0] != '/') return fmt::format("CAFILE must be an absolute path, got '{}'", val);
+        if (val[0] != '/') return fail(fmt::format("CAFILE must be an absolute path, got '{}'", val));
         c.ca_file = val;
     } else if (key == "PROXY") {
         if (to_lower_ascii(val) == "none") c.proxy = std::string();
         else if (valid_proxy_url(val)) c.proxy = val;
-        else return fmt::format("PROXY must be http://HOST:PORT or none, got '{}'", val);
+        else return fail(fmt::format("PROXY must be http://HOST:PORT or none, got '{}'", val));
     } else {
-        return fmt::format("unknown setting '{}'", key);
+        return fail(fmt::format("unknown setting '{}'", key));
     }
-    return std::nullopt;
+    return {};
 }
 
 // Host part of a proxy URL: a DNS name, an IPv4 address, or "[...]" holding an IPv6 address.
@@ -179,12 +174,12 @@ bool valid_proxy_host(std::string_view h) {
 }
 
 // A CA bundle libcurl can use: readable and holding at least one PEM certificate.
-std::optional<std::string> check_ca_file(const std::string& path) {
+Status check_ca_file(const std::string& path) {
     Expected<std::string> text = read_file(path, 16u << 20);
-    if (!text) return fmt::format("CAFILE {}: cannot open", path);
+    if (!text) return fail(fmt::format("CAFILE {}: cannot open", path));
     if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
-        return fmt::format("CAFILE {}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it", path);
-    return std::nullopt;
+        return fail(fmt::format("CAFILE {}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it", path));
+    return {};
 }
 
 }  // namespace
@@ -236,73 +231,64 @@ bool parse_size(std::string_view s, std::size_t& bytes) {
     return true;
 }
 
-bool parse_feed_config(std::string_view text, const std::string& filename, FeedConfig& out,
-                       std::string& error) {
+Expected<FeedConfig> parse_feed_config(std::string_view text, const std::string& filename) {
     FeedConfig c;
     std::set<std::string> names;
     LineReader lines(text);
-    auto fail = [&](const std::string& why) {
-        error = at_line(filename, long(lines.number()), why);
-        return false;
-    };
+    auto bad = [&](const std::string& why) { return fail_at(filename, long(lines.number()), why); };
     for (std::string_view line; lines.next(line);) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         std::size_t first = line.find_first_not_of(" \t");
         if (first == std::string_view::npos || line[first] == '#') continue;
         Expected<std::vector<std::string>> split = split_quoted_words(line);
-        if (!split) return fail(split.error().message);
+        if (!split) return bad(split.error().message);
         const std::vector<std::string>& words = *split;
         if (to_upper_ascii(words[0]) == "FEED") {
             if (words.size() < 2 || !valid_name(words[1]))
-                return fail("FEED needs a name of letters, digits, '-', '_' or '.'");
+                return bad("FEED needs a name of letters, digits, '-', '_' or '.'");
             if (!names.insert(words[1]).second)
-                return fail(fmt::format("feed '{}' defined twice", words[1]));
+                return bad(fmt::format("feed '{}' defined twice", words[1]));
             FeedSpec f;
             f.name = words[1];
-            if (auto err = parse_feed_words(words, f)) return fail(*err);
+            if (Status parsed = parse_feed_words(words, f); !parsed) return bad(parsed.error().message);
             c.feeds.push_back(std::move(f));
             continue;
         }
         if (words.size() != 1 || words[0].find('=') == std::string::npos)
-            return fail(fmt::format("expected KEY=VALUE or FEED NAME ..., got '{}'", std::string(line)));
+            return bad(fmt::format("expected KEY=VALUE or FEED NAME ..., got '{}'", std::string(line)));
         std::size_t eq = words[0].find('=');
         std::string key = to_upper_ascii(words[0].substr(0, eq));
         std::string val = words[0].substr(eq + 1);
-        if (val.empty()) return fail(fmt::format("{} needs a value", key));
-        if (auto err = parse_global(key, val, c)) return fail(*err);
+        if (val.empty()) return bad(fmt::format("{} needs a value", key));
+        if (Status set = parse_global(key, val, c); !set) return bad(set.error().message);
         if (key == "CAFILE") c.ca_file_line = lines.number();
     }
-    out = std::move(c);
-    return true;
+    return c;
 }
 
-bool load_feed_config(const std::string& path, FeedConfig& out, std::string& error) {
-    std::string text;
-    if (!read_whole_file(path, text, error)) return false;
-    FeedConfig c;
-    if (!parse_feed_config(text, path, c, error)) return false;
-    if (!c.ca_file.empty()) {
-        if (auto err = check_ca_file(c.ca_file)) {
-            error = at_line(path, long(c.ca_file_line), *err);
-            return false;
-        }
+Expected<FeedConfig> load_feed_config(const std::string& path) {
+    Expected<std::string> text = read_whole_file(path);
+    if (!text) return fail(text.error());
+    Expected<FeedConfig> c = parse_feed_config(*text, path);
+    if (!c) return c;
+    if (!c->ca_file.empty()) {
+        if (Status ca = check_ca_file(c->ca_file); !ca)
+            return fail_at(path, long(c->ca_file_line), ca.error().message);
     }
-    for (const auto& f : c.allow_files)
-        if (!load_allow_file(f, c.allow, error)) return false;
-    out = std::move(c);
-    return true;
+    for (const auto& f : c->allow_files) {
+        Expected<std::vector<FeedEntry>> allow = load_allow_file(f);
+        if (!allow) return fail(allow.error());
+        c->allow.insert(c->allow.end(), allow->begin(), allow->end());
+    }
+    return c;
 }
 
-bool load_allow_file(const std::string& path, std::vector<FeedEntry>& out, std::string& error) {
-    std::string text;
-    if (!read_whole_file(path, text, error)) return false;
-    ParsedFeed p = parse_feed(text, FeedFormat::Ioc);
-    if (p.bad_count > 0) {
-        error = at_line(path, long(p.bad[0].line), p.bad[0].reason);
-        return false;
-    }
-    out.insert(out.end(), p.entries.begin(), p.entries.end());
-    return true;
+Expected<std::vector<FeedEntry>> load_allow_file(const std::string& path) {
+    Expected<std::string> text = read_whole_file(path);
+    if (!text) return fail(text.error());
+    ParsedFeed p = parse_feed(*text, FeedFormat::Ioc);
+    if (p.bad_count > 0) return fail_at(path, long(p.bad[0].line), p.bad[0].reason);
+    return std::move(p.entries);
 }
 
 }  // namespace mr

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "feed/feed_formats.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -65,11 +66,12 @@ bool parse_duration(std::string_view s, long long& seconds);
 // "8M", "512K", "1G", "1000" (bytes).
 bool parse_size(std::string_view s, std::size_t& bytes);
 
-bool parse_feed_config(std::string_view text, const std::string& filename, FeedConfig& out,
-                       std::string& error);
-bool load_feed_config(const std::string& path, FeedConfig& out, std::string& error);
+// The config, or "FILE:LINE: message" for its first bad line. Pure.
+Expected<FeedConfig> parse_feed_config(std::string_view text, const std::string& filename);
+// Reads and parses the config, checks CAFILE and reads the ALLOWFILEs into `allow`.
+Expected<FeedConfig> load_feed_config(const std::string& path);
 
-// Reads an allow file (one address, CIDR or domain a line, # comments) into `out`.
-bool load_allow_file(const std::string& path, std::vector<FeedEntry>& out, std::string& error);
+// Reads an allow file (one address, CIDR or domain a line, # comments).
+Expected<std::vector<FeedEntry>> load_allow_file(const std::string& path);
 
 }  // namespace mr

@@ -6,21 +6,21 @@
 #include <string>
 
 #include "feed/feed_config.h"
+#include "expected_check.h"
 #include "temp_dir.h"
 
 using namespace mr;
 
 TEST_CASE("feed: config parses feeds and globals") {
-    FeedConfig c;
-    std::string err;
-    bool ok = parse_feed_config(
+    Expected<FeedConfig> parsed = parse_feed_config(
         "# sample\nOUTPUT=/tmp/x/pools.txt\nPUBLISH=/etc/xymon/miningrisk-pools.cfg\n"
         "ALLOW=104.16.0.0/13\nALLOW=cdn.example.net\nRESOLVE=yes\nTIMEOUT=30s\nBACKOFF=0.5s\n"
         "FEED coinblocker URL=https://example.org/list.txt FORMAT=domains LICENSE=\"AGPL v3\" MAXAGE=2d "
         "MAXSIZE=8M\n"
         "FEED maltrail URL=http://127.0.0.1:8080/m.txt FORMAT=maltrail MINENTRIES=5 DISABLED\n",
-        "feed.cfg", c, err);
-    REQUIRE_MESSAGE(ok, err);
+        "feed.cfg");
+    REQUIRE_MESSAGE(parsed, mr_test::error_of(parsed));
+    const FeedConfig& c = *parsed;
     CHECK(c.output == "/tmp/x/pools.txt");
     CHECK(c.allow.size() == 2);
     CHECK(c.resolve);
@@ -36,10 +36,7 @@ TEST_CASE("feed: config parses feeds and globals") {
     CHECK_FALSE(c.feeds[1].enabled);
 }
 
-TEST_CASE("feed: config errors name the file and line and leave the old config") {
-    FeedConfig c;
-    c.output = "/keep/me";
-    std::string err;
+TEST_CASE("feed: config errors name the file and line") {
     struct Case {
         const char* text;
         const char* error;
@@ -54,11 +51,7 @@ TEST_CASE("feed: config errors name the file and line and leave the old config")
         {"ALLOW=not_an..address\n", "f.cfg:1: bad ALLOW entry 'not_an..address': empty label in domain"},
         {"FEED ../etc URL=http://h/x FORMAT=ips\n", "f.cfg:1: FEED needs a name of letters, digits, '-', '_' or '.'"},
     };
-    for (const auto& k : cases) {
-        CHECK_FALSE(parse_feed_config(k.text, "f.cfg", c, err));
-        CHECK(err == k.error);
-    }
-    CHECK(c.output == "/keep/me");
+    for (const auto& k : cases) CHECK(mr_test::error_of(parse_feed_config(k.text, "f.cfg")) == k.error);
 }
 
 TEST_CASE("feed: durations and sizes") {
@@ -75,25 +68,25 @@ TEST_CASE("feed: durations and sizes") {
 }
 
 TEST_CASE("feed: config CAFILE and PROXY") {
-    FeedConfig c;
-    std::string err;
-    REQUIRE(parse_feed_config("FEED x URL=https://h/x FORMAT=ips\n", "f.cfg", c, err));
-    CHECK(c.ca_file.empty());
-    CHECK_FALSE(c.proxy.has_value());  // the environment's proxies apply
+    Expected<FeedConfig> c = parse_feed_config("FEED x URL=https://h/x FORMAT=ips\n", "f.cfg");
+    REQUIRE(c);
+    CHECK(c->ca_file.empty());
+    CHECK_FALSE(c->proxy.has_value());  // the environment's proxies apply
 
-    REQUIRE_MESSAGE(parse_feed_config("\nCAFILE=/etc/xymon/feed-ca.pem\nPROXY=http://proxy.corp.example:3128\n",
-                                      "f.cfg", c, err),
-                    err);
-    CHECK(c.ca_file == "/etc/xymon/feed-ca.pem");
-    CHECK(c.ca_file_line == 2);
-    REQUIRE(c.proxy.has_value());
-    CHECK(*c.proxy == "http://proxy.corp.example:3128");
+    c = parse_feed_config("\nCAFILE=/etc/xymon/feed-ca.pem\nPROXY=http://proxy.corp.example:3128\n", "f.cfg");
+    REQUIRE_MESSAGE(c, mr_test::error_of(c));
+    CHECK(c->ca_file == "/etc/xymon/feed-ca.pem");
+    CHECK(c->ca_file_line == 2);
+    REQUIRE(c->proxy.has_value());
+    CHECK(*c->proxy == "http://proxy.corp.example:3128");
 
-    REQUIRE(parse_feed_config("PROXY=none\n", "f.cfg", c, err));
-    REQUIRE(c.proxy.has_value());
-    CHECK(c.proxy->empty());  // libcurl: "" turns every proxy off, the environment's too
-    REQUIRE(parse_feed_config("PROXY=NONE\n", "f.cfg", c, err));
-    CHECK(c.proxy == std::string());
+    c = parse_feed_config("PROXY=none\n", "f.cfg");
+    REQUIRE(c);
+    REQUIRE(c->proxy.has_value());
+    CHECK(c->proxy->empty());  // libcurl: "" turns every proxy off, the environment's too
+    c = parse_feed_config("PROXY=NONE\n", "f.cfg");
+    REQUIRE(c);
+    CHECK(c->proxy == std::string());
 
     for (const char* good : {"http://127.0.0.1:8080", "http://127.0.0.1:8080/", "HTTP://Proxy-1.corp:80",
                              "http://user:s3cret@proxy.corp:3128", "http://[::1]:3128", "http://[2001:db8::1]:8080/"})
@@ -104,11 +97,7 @@ TEST_CASE("feed: config CAFILE and PROXY") {
         CHECK_MESSAGE(!valid_proxy_url(bad), bad);
 }
 
-TEST_CASE("feed: config CAFILE/PROXY errors name the file and line and leave the old config") {
-    FeedConfig c;
-    c.ca_file = "/keep/ca.pem";
-    c.proxy = "http://keep:1";
-    std::string err;
+TEST_CASE("feed: config CAFILE/PROXY errors name the file and line") {
     struct Case {
         const char* text;
         const char* error;
@@ -120,12 +109,7 @@ TEST_CASE("feed: config CAFILE/PROXY errors name the file and line and leave the
         {"PROXY=\n", "f.cfg:1: PROXY needs a value"},
         {"INSECURE=yes\n", "f.cfg:1: unknown setting 'INSECURE'"},  // verification cannot be turned off
     };
-    for (const auto& k : cases) {
-        CHECK_FALSE(parse_feed_config(k.text, "f.cfg", c, err));
-        CHECK(err == k.error);
-    }
-    CHECK(c.ca_file == "/keep/ca.pem");
-    CHECK(c.proxy == std::string("http://keep:1"));
+    for (const auto& k : cases) CHECK(mr_test::error_of(parse_feed_config(k.text, "f.cfg")) == k.error);
 }
 
 TEST_CASE("feed: loading a config checks that CAFILE is a readable PEM bundle") {
@@ -139,22 +123,17 @@ TEST_CASE("feed: loading a config checks that CAFILE is a readable PEM bundle") 
     };
     write(dir + "/ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
     write(dir + "/key.pem", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
-    FeedConfig c;
-    c.output = "/keep/me";
-    std::string err;
 
     write(dir + "/good.cfg", "# internal mirror\nCAFILE=" + dir + "/ca.pem\n");
-    CHECK_MESSAGE(load_feed_config(dir + "/good.cfg", c, err), err);
-    CHECK(c.ca_file == dir + "/ca.pem");
+    Expected<FeedConfig> good = load_feed_config(dir + "/good.cfg");
+    REQUIRE_MESSAGE(good, mr_test::error_of(good));
+    CHECK(good->ca_file == dir + "/ca.pem");
 
-    c.output = "/keep/me";
     write(dir + "/missing.cfg", "OUTPUT=/x\n\nCAFILE=" + dir + "/nope.pem\n");
-    CHECK_FALSE(load_feed_config(dir + "/missing.cfg", c, err));
-    CHECK(err == dir + "/missing.cfg:3: CAFILE " + dir + "/nope.pem: cannot open");
-    CHECK(c.output == "/keep/me");
+    CHECK(mr_test::error_of(load_feed_config(dir + "/missing.cfg")) ==
+          dir + "/missing.cfg:3: CAFILE " + dir + "/nope.pem: cannot open");
 
     write(dir + "/key.cfg", "CAFILE=" + dir + "/key.pem\n");
-    CHECK_FALSE(load_feed_config(dir + "/key.cfg", c, err));
-    CHECK(err == dir + "/key.cfg:1: CAFILE " + dir + "/key.pem: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
-    CHECK(c.output == "/keep/me");
+    CHECK(mr_test::error_of(load_feed_config(dir + "/key.cfg")) ==
+          dir + "/key.cfg:1: CAFILE " + dir + "/key.pem: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
 }
