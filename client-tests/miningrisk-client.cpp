@@ -99,15 +99,15 @@ mr::ClientConfig load_config(const Options& o, const std::string& tmpdir) {
         if (o.config_given) mr::log_line("cannot read the config: " + text.error().message);
         return cfg;
     }
-    mr::ConfigError err;
     std::string good_copy = tmpdir + "/miningrisk-client.cfg.lastgood";
-    if (mr::parse_client_config(*text, o.config_file, cfg, err)) {
+    mr::Expected<mr::ClientConfig> parsed = mr::parse_client_config(*text, o.config_file);
+    if (parsed) {
         write_or_log(good_copy, *text);
-        return cfg;
+        return *parsed;
     }
-    mr::log_line("config error: " + err.to_string() + " (using the last good config)");
+    mr::log_line("config error: " + parsed.error().message + " (using the last good config)");
     if (mr::Expected<std::string> good = mr::read_file(good_copy, kMaxClientFile))
-        mr::parse_client_config(*good, good_copy, cfg, err);
+        if (mr::Expected<mr::ClientConfig> last_good = mr::parse_client_config(*good, good_copy)) return *last_good;
     return cfg;
 }
 

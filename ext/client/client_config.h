@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "util/expected.h"
+
 namespace mr {
 
 struct ClientConfig {
@@ -27,15 +29,9 @@ struct ClientConfig {
     std::vector<std::string> contain_only;
 };
 
-struct ConfigError {
-    std::string file;
-    int line = 0;
-    std::string message;
-    std::string to_string() const;
-};
-
-// Parses text (named `file` in errors). On error returns false and leaves `cfg` untouched.
-bool parse_client_config(const std::string& text, const std::string& file, ClientConfig& cfg,
-                         ConfigError& err);
+// Parses text (named `file` in errors) over `base` (settings the text does not name keep their
+// value there), or fails with "FILE:LINE: message" (Error::line is the line).
+Expected<ClientConfig> parse_client_config(const std::string& text, const std::string& file,
+                                           const ClientConfig& base = ClientConfig());
 
 }  // namespace mr

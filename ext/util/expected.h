@@ -13,6 +13,9 @@ namespace mr {
 
 struct Error {
     std::string message;
+    // Where, for an error about a line of a file (set by fail_at; the message names it too).
+    std::string file;
+    long line = 0;
 };
 
 template <class T>
@@ -23,7 +26,7 @@ using Status = Expected<void>;
 
 // The failure side of an Expected: `return fail("cannot open " + path);`
 inline tl::unexpected<Error> fail(std::string message) {
-    return tl::make_unexpected(Error{std::move(message)});
+    return tl::make_unexpected(Error{std::move(message), {}, 0});
 }
 
 // Passes a failure on unchanged, into an Expected of another type:
@@ -46,9 +49,9 @@ inline std::string at_line(std::string_view file, long line, std::string_view me
     return out;
 }
 
-// fail(at_line(...)): `return fail_at(path, n, "expected key=value");`
+// fail(at_line(...)), keeping the place: `return fail_at(path, n, "expected key=value");`
 inline tl::unexpected<Error> fail_at(std::string_view file, long line, std::string_view message) {
-    return fail(at_line(file, line, message));
+    return tl::make_unexpected(Error{at_line(file, line, message), std::string(file), line});
 }
 
 // For a function that still reports as (bool, std::string& error): true, or false with the

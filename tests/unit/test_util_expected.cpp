@@ -39,6 +39,10 @@ TEST_CASE("expected: a parser returns the value or an error carrying FILE:LINE")
     auto bad = parse_port("33x3", "ports.txt", 7);
     REQUIRE_FALSE(bad);
     CHECK(bad.error().message == "ports.txt:7: expected a port number 1-65535: 33x3");
+    // The place is also kept apart, for a caller that points at the line.
+    CHECK(bad.error().file == "ports.txt");
+    CHECK(bad.error().line == 7);
+    CHECK(check_not_empty("").error().line == 0);  // fail(): no place
 
     auto range = parse_port("70000", "ports.txt", 8);
     REQUIRE_FALSE(range);
