@@ -133,7 +133,13 @@ void load_server_pools(mr::Detector& detector, const std::string& name, const st
     std::string cached = tmpdir + "/" + name;
     std::string body, err;
     std::string target;
-    const bool got = fetch && mr::xymon_query("config " + name, fetch_timeout, body, &err);
+    bool got = false;
+    if (fetch) {
+        mr::Expected<std::string> answer = mr::xymon_query("config " + name, fetch_timeout);
+        got = bool(answer);
+        if (answer) body = std::move(*answer);
+        else err = answer.error().message;
+    }
     if (got && mr::classify_pool_answer(body, &target) == mr::PoolAnswer::not_published) {
         mr::log_line("pool list " + name + ": the server has not published one yet (" + target +
                      " does not exist there); scanning with the shipped lists");
@@ -308,11 +314,10 @@ int main(int argc, char** argv) {
         std::cout << msg;
         return 0;
     }
-    std::string response;
     // Sending gets what is left of the deadline, less a margin to log a failure before SIGALRM.
     double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (!mr::send_to_xymon(msg, std::max(0.5, timeout - spent - 0.5), &response, &err)) {
-        mr::log_line("send failed: " + err);
+    if (mr::Status sent = mr::send_to_xymon(msg, std::max(0.5, timeout - spent - 0.5)); !sent) {
+        mr::log_line("send failed: " + sent.error().message);
         return 1;
     }
     mr::log_debug(fmt::format("sent {} bytes: {} findings, colour {}", msg.size(), r.findings.size(),

@@ -405,9 +405,8 @@ int emit_status(const Options& o, const std::string& msg) {
         std::fputs(msg.c_str(), stdout);
         return 0;
     }
-    std::string response, error;
-    if (!send_to_xymon(msg, 15.0, &response, &error)) {
-        log_line("cannot send the status to Xymon: " + error);
+    if (Status sent = send_to_xymon(msg, 15.0); !sent) {
+        log_line("cannot send the status to Xymon: " + sent.error().message);
         return 1;
     }
     return 0;

@@ -118,10 +118,12 @@ bool load_board(const Options& o, std::vector<mr::BoardEntry>& board, std::strin
         text = std::move(*read);
     } else {
         std::string query = std::string("xymondboard test=^") + o.cfg.urls.test + "$ fields=" + mr::kPipeBoardFields;
-        if (!mr::xymon_query(query, o.timeout, text, &error)) {
-            error = "board query failed: " + error;
+        mr::Expected<std::string> answer = mr::xymon_query(query, o.timeout);
+        if (!answer) {
+            error = "board query failed: " + answer.error().message;
             return false;
         }
+        text = std::move(*answer);
     }
     mr::Expected<std::vector<mr::BoardEntry>> parsed = mr::parse_board(text);
     if (!parsed) {

@@ -104,9 +104,8 @@ void flush(std::vector<std::string>& pending) {
                 if (k + 1 < n) msg += "\n";
             }
         }
-        std::string response, error;
-        if (!send_to_xymon(msg, kSendTimeout, &response, &error))
-            log_line("sending " + std::to_string(n) + " status(es) failed: " + error);
+        if (Status sent = send_to_xymon(msg, kSendTimeout); !sent)
+            log_line("sending " + std::to_string(n) + " status(es) failed: " + sent.error().message);
         else
             log_debug("posted " + std::to_string(n) + " status(es)");
         i += n;
@@ -117,12 +116,12 @@ void flush(std::vector<std::string>& pending) {
 // Hosts whose column came from miningrisk-client before a restart keep that standing, so
 // their stock client messages do not briefly flip the column to agentless.
 void seed_from_board(ServerWorker& w) {
-    std::string resp, error;
-    if (!xymon_query("xymondboard test=^miningrisk$ fields=hostname,line1", 10, resp, &error)) {
-        log_debug("board query failed: " + error);
+    Expected<std::string> resp = xymon_query("xymondboard test=^miningrisk$ fields=hostname,line1", 10);
+    if (!resp) {
+        log_debug("board query failed: " + resp.error().message);
         return;
     }
-    std::istringstream in(resp);
+    std::istringstream in(*resp);
     std::string line;
     std::time_t now = std::time(nullptr);
     while (std::getline(in, line)) {
@@ -136,9 +135,12 @@ void seed_from_board(ServerWorker& w) {
 
 // hosts.cfg's page of every host, for PAGE= scopes (the client channel does not carry it).
 bool load_host_pages(HostPages& pages, std::string& error) {
-    std::string resp;
-    if (!xymon_query(kHostPagesQuery, 10, resp, &error)) return false;
-    pages = parse_host_pages(resp);
+    Expected<std::string> resp = xymon_query(kHostPagesQuery, 10);
+    if (!resp) {
+        error = resp.error().message;
+        return false;
+    }
+    pages = parse_host_pages(*resp);
     if (pages.empty()) {
         error = "xymond answered '" + std::string(kHostPagesQuery) + "' with no hosts";
         return false;

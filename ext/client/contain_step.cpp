@@ -45,8 +45,11 @@ void log_record(const ContainmentRecord& r) {
 bool server_mode(const ContainOptions& o, ContainMode& mode) {
     std::string cached = o.tmpdir + "/" + o.grants_config;
     std::string body, err;
-    if (o.fetch && xymon_query("config " + o.grants_config, o.fetch_timeout, body, &err) &&
-        body.find("# miningrisk containment") != std::string::npos) {
+    Expected<std::string> fetched = fail("not fetched");
+    if (o.fetch) fetched = xymon_query("config " + o.grants_config, o.fetch_timeout);
+    if (o.fetch && !fetched) err = fetched.error().message;
+    if (fetched && fetched->find("# miningrisk containment") != std::string::npos) {
+        body = std::move(*fetched);
         if (Status st = write_file_atomic(cached, body, 0600, false); !st) log_line(st.error().message);
     } else if (!read_prefix_into(cached, body, 4u << 20)) {
         if (o.fetch) log_line("containment: the server's " + o.grants_config + " could not be fetched" +

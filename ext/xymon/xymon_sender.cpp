@@ -26,8 +26,8 @@ XymonTarget xymon_target_from_env() {
     return t;
 }
 
-bool xymon_exchange(const XymonTarget& target, const std::string& message, double timeout_seconds,
-                    std::string* response, std::string* error) {
+Expected<std::string> xymon_exchange(const XymonTarget& target, const std::string& message,
+                                     double timeout_seconds) {
     try {
         boost::asio::io_context ioc;
         std::future<std::string> out;
@@ -42,33 +42,27 @@ bool xymon_exchange(const XymonTarget& target, const std::string& message, doubl
             child.terminate(ec);
             ioc.stop();
             runner.wait();
-            if (error) *error = fmt::format("xymon did not finish within {:.1f} s", timeout_seconds);
-            return false;
+            return fail(fmt::format("xymon did not finish within {:.1f} s", timeout_seconds));
         }
         child.wait();
         std::string o = out.get(), e = err.get();
-        if (response) *response = o;
-        if (child.exit_code() != 0) {
-            if (error)
-                *error = "xymon " + target.server + " exited " + std::to_string(child.exit_code()) +
-                         (e.empty() ? "" : ": " + e.substr(0, 300));
-            return false;
-        }
-        return true;
+        if (child.exit_code() != 0)
+            return fail("xymon " + target.server + " exited " + std::to_string(child.exit_code()) +
+                        (e.empty() ? "" : ": " + e.substr(0, 300)));
+        return o;
     } catch (const std::exception& ex) {
-        if (error) *error = std::string("cannot run ") + target.xymon + ": " + ex.what();
-        return false;
+        return fail(std::string("cannot run ") + target.xymon + ": " + ex.what());
     }
 }
 
-bool send_to_xymon(const std::string& message, double timeout_seconds, std::string* response,
-                   std::string* error) {
-    return xymon_exchange(xymon_target_from_env(), message, timeout_seconds, response, error);
+Status send_to_xymon(const std::string& message, double timeout_seconds) {
+    Expected<std::string> answer = xymon_exchange(xymon_target_from_env(), message, timeout_seconds);
+    if (!answer) return fail(answer.error());
+    return {};
 }
 
-bool xymon_query(const std::string& message, double timeout_seconds, std::string& response,
-                 std::string* error) {
-    return xymon_exchange(xymon_target_from_env(), message, timeout_seconds, &response, error);
+Expected<std::string> xymon_query(const std::string& message, double timeout_seconds) {
+    return xymon_exchange(xymon_target_from_env(), message, timeout_seconds);
 }
 
 }  // namespace mr

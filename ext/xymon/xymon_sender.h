@@ -3,6 +3,8 @@
 #pragma once
 #include <string>
 
+#include "util/expected.h"
+
 namespace mr {
 
 struct XymonTarget {
@@ -14,14 +16,13 @@ struct XymonTarget {
 XymonTarget xymon_target_from_env();
 
 // Sends `message` (read by xymon from stdin via "@"), waits at most timeout_seconds, then kills
-// the xymon process. `response` receives what xymond answered (may be empty).
-bool xymon_exchange(const XymonTarget& target, const std::string& message, double timeout_seconds,
-                    std::string* response, std::string* error);
+// the xymon process. Gives what xymond answered (may be empty), or why the exchange failed.
+Expected<std::string> xymon_exchange(const XymonTarget& target, const std::string& message,
+                                     double timeout_seconds);
 
-// Convenience: the target from the environment.
-bool send_to_xymon(const std::string& message, double timeout_seconds, std::string* response,
-                   std::string* error);
-bool xymon_query(const std::string& message, double timeout_seconds, std::string& response,
-                 std::string* error);
+// Convenience, to the target from the environment: a status (the answer is seldom of use) and
+// a query (the answer is the point).
+Status send_to_xymon(const std::string& message, double timeout_seconds);
+Expected<std::string> xymon_query(const std::string& message, double timeout_seconds);
 
 }  // namespace mr
