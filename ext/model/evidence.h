@@ -45,6 +45,7 @@ struct ContainmentRecord {
     std::string order;            // the order id, if any
     std::string pids;             // the tree acted on, "4316,4320"
     double ms = 0;                // until frozen
+    uint64_t cpu_ticks = 0;       // freeze: the tree's CPU time when frozen (the next cycle checks it)
 };
 
 }  // namespace mr

@@ -27,6 +27,7 @@ const char* to_string(ContainMode m) {
 }
 
 bool includes_freeze(ContainMode m) { return m == ContainMode::freeze || m == ContainMode::both; }
+bool includes_isolate(ContainMode m) { return m == ContainMode::isolate || m == ContainMode::both; }
 
 std::string identity_mismatch(const ProcessIdentity& want, const ProcessIdentity& have) {
     if (want.pid != have.pid) return fmt::format("pid {} is not {}", have.pid, want.pid);
@@ -75,13 +76,15 @@ const char* to_string(ContainDecision::Kind k) {
         case ContainDecision::Kind::observe: return "observe";
         case ContainDecision::Kind::refuse: return "refused";
         case ContainDecision::Kind::freeze: return "freeze";
+        case ContainDecision::Kind::isolate: return "isolate";
+        case ContainDecision::Kind::both: return "freeze and isolate";
         default: return "wait";
     }
 }
 
 ContainDecision decide_containment(const ContainInput& in) {
     using K = ContainDecision::Kind;
-    if (!includes_freeze(in.client) && in.client != ContainMode::observe)
+    if (in.client == ContainMode::off)
         return {K::off, fmt::format("not contained: this host's client config says contain = {} "
                                     "(both the host and the server policy must allow it)", to_string(in.client))};
     if (in.consecutive_red < kRedCyclesBeforeAction)
@@ -89,15 +92,23 @@ ContainDecision decide_containment(const ContainInput& in) {
     if (!in.server_known) return {K::off, "not contained: the server's containment policy could not be fetched"};
     if (in.server == ContainMode::off)
         return {K::off, "not contained: the server policy has no CONTAIN for this host (both keys are needed)"};
-    if (in.server == ContainMode::isolate)
-        return {K::off, "not contained: the server policy asks for isolate only"};
-    if (!in.snapshot_taken) return {K::wait, "waiting: the evidence snapshot comes first"};
     const bool observe = in.server == ContainMode::observe || in.client == ContainMode::observe;
-    if (observe) return {K::observe, "observe (dry run): would freeze this process tree; nothing done"};
+    // what both keys allow; observe stands for whatever the other key asks
+    ContainMode c = in.client == ContainMode::observe ? in.server : in.client;
+    ContainMode s = in.server == ContainMode::observe ? in.client : in.server;
+    const bool freeze = (includes_freeze(c) && includes_freeze(s)) || c == ContainMode::observe;  // observe twice: freeze
+    const bool isolate = includes_isolate(c) && includes_isolate(s);
+    if (!freeze && !isolate)
+        return {K::off, fmt::format("not contained: this host allows contain = {}, the server policy asks for {} "
+                                    "(no step both allow)", to_string(in.client), to_string(in.server))};
+    if (!in.snapshot_taken) return {K::wait, "waiting: the evidence snapshot comes first"};
+    const char* what = freeze && isolate ? "freeze and isolate" : isolate ? "isolate" : "freeze";
+    if (observe) return {K::observe, fmt::format("observe (dry run): would {} this process tree; nothing done", what)};
     if (in.actions_today >= kMaxActionsPerDay)
         return {K::refuse, fmt::format("refused: already {} containment actions on this host in 24 h (at most {})",
                                        in.actions_today, kMaxActionsPerDay)};
-    return {K::freeze, "freeze: both keys on, red on two consecutive cycles"};
+    return {freeze && isolate ? K::both : isolate ? K::isolate : K::freeze,
+            fmt::format("{}: both keys on, red on two consecutive cycles", what)};
 }
 
 }  // namespace mr

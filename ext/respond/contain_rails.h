@@ -15,6 +15,7 @@ enum class ContainMode { off, observe, freeze, isolate, both };
 bool parse_contain_mode(std::string_view s, ContainMode& out);
 const char* to_string(ContainMode m);
 bool includes_freeze(ContainMode m);
+bool includes_isolate(ContainMode m);
 
 // Who a process is: acting on a pid whose identity changed would hit an innocent process.
 struct ProcessIdentity {
@@ -58,7 +59,8 @@ struct ContainInput {
 };
 
 struct ContainDecision {
-    enum class Kind { wait, off, observe, refuse, freeze } kind = Kind::wait;
+    // freeze, isolate or both: what both keys allow (the host's `contain =` and the server's CONTAIN)
+    enum class Kind { wait, off, observe, refuse, freeze, isolate, both } kind = Kind::wait;
     std::string reason;
 };
 ContainDecision decide_containment(const ContainInput& in);

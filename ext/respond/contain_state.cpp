@@ -35,9 +35,13 @@ int streak_of(const std::vector<RedStreak>& s, int pid, uint64_t start_ticks) {
 }
 
 int actions_in_24h(const std::vector<ContainmentRecord>& records, int64_t now) {
-    int n = 0;
-    for (const auto& r : records) n += r.action == "freeze" && r.result == "done" && now - r.time < kDay;
-    return n;
+    // one action per process contained, whether frozen, isolated or both
+    std::vector<std::pair<int, uint64_t>> seen;
+    for (const auto& r : records)
+        if ((r.action == "freeze" || r.action == "isolate") && r.result == "done" && now - r.time < kDay &&
+            std::find(seen.begin(), seen.end(), std::make_pair(r.pid, r.start_ticks)) == seen.end())
+            seen.emplace_back(r.pid, r.start_ticks);
+    return static_cast<int>(seen.size());
 }
 
 const ContainmentRecord* last_record(const std::vector<ContainmentRecord>& records, int pid, uint64_t start_ticks,

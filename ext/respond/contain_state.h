@@ -31,7 +31,7 @@ std::vector<RedStreak> update_streaks(const std::vector<RedStreak>& prev,
                                       int interval_seconds);
 int streak_of(const std::vector<RedStreak>& s, int pid, uint64_t start_ticks);
 
-// Freezes done in the last 24 h.
+// Processes frozen or isolated (either or both: one action) in the last 24 h.
 int actions_in_24h(const std::vector<ContainmentRecord>& records, int64_t now);
 // The newest record of this process with this action ("" = any), or nullptr.
 const ContainmentRecord* last_record(const std::vector<ContainmentRecord>& records, int pid, uint64_t start_ticks,

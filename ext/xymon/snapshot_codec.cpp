@@ -78,7 +78,8 @@ KvRecord containment_to_kv(const ContainmentRecord& r) {
             {"action", clip(r.action, 20)},        {"result", clip(r.result, 20)},
             {"method", clip(r.method, 40)},        {"reason", clip(r.reason, 400)},
             {"by", clip(r.by, 80)},                {"order", clip(r.order, 80)},
-            {"pids", clip(r.pids, 400)},           {"ms", fmt::format("{:.0f}", r.ms)}};
+            {"pids", clip(r.pids, 400)},           {"ms", fmt::format("{:.0f}", r.ms)},
+            {"cpu", std::to_string(r.cpu_ticks)}};
 }
 
 ContainmentRecord containment_from_kv(const KvRecord& rec) {
@@ -95,6 +96,7 @@ ContainmentRecord containment_from_kv(const KvRecord& rec) {
     r.order = clip(kv_get(rec, "order"), 80);
     r.pids = clip(kv_get(rec, "pids"), 400);
     r.ms = static_cast<double>(std::min<uint64_t>(to_u64(kv_get(rec, "ms")), 1000000));
+    r.cpu_ticks = to_u64(kv_get(rec, "cpu"));
     return r;
 }
 

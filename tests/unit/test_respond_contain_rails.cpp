@@ -130,3 +130,35 @@ TEST_CASE("respond contain state: consecutive red cycles, the daily count, the s
     CHECK(last_record(back.records, 101, 0)->result == "refused");
     CHECK(last_record(back.records, 999, 0) == nullptr);
 }
+
+TEST_CASE("respond contain: isolate needs both keys to allow it, both does what both allow") {
+    ContainInput in;
+    in.server_known = true;
+    in.consecutive_red = 2;
+    in.snapshot_taken = true;
+    auto kind = [&](ContainMode c, ContainMode s) {
+        ContainInput x = in;
+        x.client = c, x.server = s;
+        return decide_containment(x);
+    };
+    using M = ContainMode;
+    using K = ContainDecision::Kind;
+    CHECK(kind(M::isolate, M::isolate).kind == K::isolate);
+    CHECK(kind(M::both, M::both).kind == K::both);
+    CHECK(kind(M::both, M::isolate).kind == K::isolate);
+    CHECK(kind(M::isolate, M::both).kind == K::isolate);
+    CHECK(kind(M::both, M::freeze).kind == K::freeze);
+    CHECK(kind(M::isolate, M::freeze).kind == K::off);
+    CHECK(kind(M::isolate, M::freeze).reason.find("allows contain = isolate, the server policy asks for freeze") != std::string::npos);
+    CHECK(kind(M::freeze, M::isolate).kind == K::off);
+    CHECK(kind(M::isolate, M::off).kind == K::off);
+    CHECK(kind(M::off, M::isolate).kind == K::off);
+    CHECK(kind(M::isolate, M::observe).reason == "observe (dry run): would isolate this process tree; nothing done");
+    CHECK(kind(M::observe, M::both).reason == "observe (dry run): would freeze and isolate this process tree; nothing done");
+    CHECK(kind(M::observe, M::observe).reason == "observe (dry run): would freeze this process tree; nothing done");
+    CHECK(kind(M::both, M::both).reason == "freeze and isolate: both keys on, red on two consecutive cycles");
+    ContainInput many = in;
+    many.client = many.server = M::isolate;
+    many.actions_today = 3;
+    CHECK(decide_containment(many).kind == K::refuse);
+}
