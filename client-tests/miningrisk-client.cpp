@@ -53,6 +53,7 @@ const mr::CliSpec& cli_spec() {
          {"--no-fetch", "", "do not fetch the server's pool list (use the cached copy)"},
          {"--standalone", "", "post the finished miningrisk status (no server plugin needed)"},
          {"--thaw", "PID", "thaw a process tree that containment froze (root helper), and report it"},
+         {"--unisolate", "PID", "take away the network rules that containment's isolate put on a process tree, and report it"},
          {"--snapshot", "PID", "take an evidence snapshot of PID now (root helper), print its record; the next cycle reports it"},
          {"--verbose", "", "log what it does on stderr"}},
         {},
@@ -76,6 +77,7 @@ struct Options {
     bool standalone = false;
     int snapshot_pid = 0;
     int thaw_pid = 0;
+    int unisolate_pid = 0;
 };
 
 std::string env(const char* name, const std::string& fallback = "") {
@@ -213,6 +215,12 @@ Options parse_args(int argc, char** argv) {
         std::exit(2);
     }
     o.thaw_pid = static_cast<int>(thaw);
+    double uniso = mr::cli_positive_number(spec, a, "--unisolate", 0);
+    if (uniso != static_cast<int>(uniso)) {
+        std::cerr << "miningrisk-client: --unisolate needs a pid\n";
+        std::exit(2);
+    }
+    o.unisolate_pid = static_cast<int>(uniso);
     return o;
 }
 
@@ -244,8 +252,13 @@ int main(int argc, char** argv) {
     kopt.host = eopt.host;
     kopt.fetch = !o.no_fetch;
     kopt.interval = cfg.interval;
-    if (o.thaw_pid > 0) {
-        mr::ContainmentRecord rec = mr::thaw_by_hand(kopt, o.thaw_pid, std::time(nullptr));
+    kopt.pool_files = {(o.rules_dir.empty() ? cfg.rules_dir : o.rules_dir) + "/pool-addresses.txt"};
+    if (!cfg.pools_config.empty()) kopt.pool_files.push_back(tmpdir + "/" + cfg.pools_config);
+    // tests only: isolation rules that expire in seconds (the helper takes it from real root only)
+    if (geteuid() == 0) kopt.test_ttl = std::atoi(env("MININGRISK_TEST_ISOLATE_TTL", "0").c_str());
+    if (o.thaw_pid > 0 || o.unisolate_pid > 0) {
+        mr::ContainmentRecord rec = o.thaw_pid > 0 ? mr::thaw_by_hand(kopt, o.thaw_pid, std::time(nullptr))
+                                                   : mr::unisolate_by_hand(kopt, o.unisolate_pid, std::time(nullptr));
         std::cout << mr::encode_kv_line(mr::containment_to_kv(rec)) << "\n";
         return rec.result == "done" ? 0 : 1;
     }

@@ -3,7 +3,10 @@
 // file clients fetch through Xymon (`config miningrisk-contain.cfg`, fetched only when this host
 // allows containment at all). A process red on two consecutive cycles, with its evidence
 // snapshot taken, is frozen by the root helper (miningrisk-contain, through sudo), which
-// re-checks its identity and the rails. Every step and refusal goes into the next messages.
+// re-checks its identity and the rails, and/or isolated from the network (contain = isolate or
+// both: its own nftables table, renewed every cycle while the process lives, else it expires).
+// The next cycle checks that a frozen tree gained no CPU time. Every step and refusal goes into
+// the next messages.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -29,6 +32,9 @@ struct ContainOptions {
     double fetch_timeout = 5;
     double timeout = 8;                  // the helper's hard kill
     int interval = 300;
+    // isolate: the IOC lists whose pool addresses are dropped too (read by the helper on stdin)
+    std::vector<std::string> pool_files;
+    int test_ttl = 0;                    // MININGRISK_TEST_ISOLATE_TTL (tests, as root only): not 4 h
 };
 
 // The server's CONTAIN for `host` in the published text ("host=NAME contain=MODE ..." lines);
@@ -45,5 +51,7 @@ std::vector<ContainmentRecord> contain_step(const ContainOptions& opt, const std
 
 // By hand (miningrisk-client --thaw PID): thaws and records it.
 ContainmentRecord thaw_by_hand(const ContainOptions& opt, int pid, int64_t now);
+// By hand (miningrisk-client --unisolate PID): takes its network rules away and records it.
+ContainmentRecord unisolate_by_hand(const ContainOptions& opt, int pid, int64_t now);
 
 }  // namespace mr

@@ -121,6 +121,15 @@ uint64_t tree_cpu_ticks(const std::string& proc_root, const std::vector<int>& pi
     return sum;
 }
 
+bool move_tree_into(const std::string& dir, const std::vector<int>& pids, std::string& error) {
+    ::mkdir(dir.substr(0, dir.rfind('/')).c_str(), 0755);
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+        error = fmt::format("cannot make cgroup {}: {}", dir, std::strerror(errno));
+        return false;
+    }
+    return move_all(dir + "/cgroup.procs", pids, error);
+}
+
 FreezeResult freeze_tree(const FreezerPaths& p, int pid, uint64_t start_ticks) {
     FreezeResult r;
     r.pids = process_tree(p.proc_root, pid);

@@ -32,6 +32,10 @@ std::vector<int> process_tree(const std::string& proc_root, int pid);
 // utime + stime of the tree's processes, in clock ticks.
 uint64_t tree_cpu_ticks(const std::string& proc_root, const std::vector<int>& pids);
 
+// Makes directory `dir` (a cgroup, its parent made too) and moves `pids` into it, unfrozen
+// (isolation on its own uses this); false with `error` if a live process could not be moved.
+bool move_tree_into(const std::string& dir, const std::vector<int>& pids, std::string& error);
+
 FreezeResult freeze_tree(const FreezerPaths& paths, int pid, uint64_t start_ticks);
 // Thaws what freeze_tree froze for this process (whichever method it used).
 FreezeResult thaw_tree(const FreezerPaths& paths, int pid, uint64_t start_ticks);

@@ -14,7 +14,7 @@ extern char** environ;
 
 namespace mr {
 
-HelperResult run_helper(const std::vector<std::string>& argv, double timeout_seconds) {
+HelperResult run_helper(const std::vector<std::string>& argv, double timeout_seconds, const std::string& stdin_path) {
     HelperResult res;
     if (argv.empty()) {
         res.error = "no program";
@@ -28,7 +28,7 @@ HelperResult run_helper(const std::vector<std::string>& argv, double timeout_sec
     }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 0, stdin_path.c_str(), O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
     posix_spawnattr_t attr;

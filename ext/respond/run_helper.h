@@ -14,6 +14,8 @@ struct HelperResult {
     std::string error;       // why it did not run or was killed, with stderr's first line
 };
 
-HelperResult run_helper(const std::vector<std::string>& argv, double timeout_seconds);
+// `stdin_path`: the file the helper reads on its stdin (opened by this process, with its rights).
+HelperResult run_helper(const std::vector<std::string>& argv, double timeout_seconds,
+                        const std::string& stdin_path = "/dev/null");
 
 }  // namespace mr
