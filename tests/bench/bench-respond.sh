@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The response's figures (issue 11), called by run-bench.sh: evidence snapshot wall time and bytes
-# for the simulator's miner, freeze latency (the helper's "frozen" report and its whole run), and
+# for the simulator's miner, freeze latency (the helper's "frozen" report and its whole run), the
+# isolate step's nft run (install and remove the rules), and
 # the client cycle's CPU with containment enabled and nothing to do vs containment off. Root only
 # (the helpers); loopback only; everything it starts is removed.
 set -u
@@ -15,7 +16,7 @@ POOL=$!
 for _ in $(seq 1 50); do PORT=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$T/pool.out"); [ -n "$PORT" ] && break; sleep 0.1; done
 "$T/netlogd" --delete-self --rename netlogd -o "stratum+tcp://127.0.0.1:$PORT" -u W -t 1 --throttle 40 --max-seconds 120 >/dev/null 2>&1 &
 MINER=$!
-trap 'kill $MINER $POOL 2>/dev/null; sleep 0.3; rmdir /sys/fs/cgroup/*/miningrisk/frozen-$MINER-* /sys/fs/cgroup/miningrisk/frozen-$MINER-* 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $MINER $POOL 2>/dev/null; sleep 0.3; rmdir /sys/fs/cgroup/*/miningrisk/frozen-$MINER-* /sys/fs/cgroup/*/miningrisk/isolated-$MINER-* /sys/fs/cgroup/miningrisk/frozen-$MINER-* 2>/dev/null; rm -rf "$T"' EXIT
 sleep 1
 START=$(sed 's/.*) //' /proc/$MINER/stat | awk '{print $20}')
 kv() { tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
@@ -39,6 +40,20 @@ for i in $(seq 1 "$RUNS"); do
     "$B/client-tests/miningrisk-contain" --action thaw --pid $MINER --start "$START" --sha256 - --exe-dev "$DEV" --exe-ino "$INO" >/dev/null
 done
 echo "freeze ($method): frozen $(echo $lat | med) ms after the request; the helper's whole run $(echo $whole | med) ms (identity + sha256 + dpkg check + 300 ms CPU check)"
+# isolate: the helper's nft run (table, the miner's cgroup and connection, the shipped pool list)
+# and its whole run, then unisolate (which deletes the table again)
+iso="" isowhole="" unwhole=""
+for i in $(seq 1 "$RUNS"); do
+    t0=$(date +%s%N)
+    rec=$("$B/client-tests/miningrisk-contain" --action isolate --pid $MINER --start "$START" --sha256 - --exe-dev "$DEV" --exe-ino "$INO" \
+        <"$ROOT/client-tests/share/rules/pool-addresses.txt")
+    t1=$(date +%s%N)
+    iso="$iso $(echo "$rec" | kv ms)"; isowhole="$isowhole $(( (t1 - t0) / 1000000 ))"
+    imethod=$(echo "$rec" | kv method | sed 's/%20/ /g; s/%2C/,/g')
+    "$B/client-tests/miningrisk-contain" --action unisolate --pid $MINER --start "$START" --sha256 - --exe-dev "$DEV" --exe-ino "$INO" >/dev/null
+    unwhole="$unwhole $(( ($(date +%s%N) - t1) / 1000000 ))"
+done
+echo "isolate ($imethod): nft -f took $(echo $iso | med) ms; the helper's whole run $(echo $isowhole | med) ms; unisolate (table deleted) $(echo $unwhole | med) ms"
 kill $MINER 2>/dev/null
 # the client's cycle with containment on and nothing red vs off (sending to /bin/true)
 mkdir -p "$T/x"
