@@ -23,6 +23,9 @@ chmod 755 "$TMPD"
 cp -p "$POLICY" "$TMPD/policy.orig" 2>/dev/null || : >"$TMPD/policy.orig"
 restore() {
     cp -p "$TMPD/policy.orig" "$POLICY"
+    if [ -n "${MR_ARTIFACTS:-}" ] && [ -d "$MR_ARTIFACTS" ]; then
+        for h in "$TMPD"/e2e-*; do [ -f "$h/log" ] && cp "$h/log" "$MR_ARTIFACTS/38-client-$(basename "$h").log"; done
+    fi
     rm -rf "$EVIDENCE"/e2e-isolate*
     rm -rf "$TMPD"
     _sim_cleanup   # deletes the namespace, and the table with it
@@ -63,12 +66,12 @@ DIR=/run/mr-is$$
 miner_in() {  # miner_in SUBDIR NAME URL USER: echoes the pid (a copy under $DIR/SUBDIR: in one host's reach)
     local bin
     bin=$(sim_miner_copy "$DIR/$1/$2")
-    SIM_NETNS=$NS _sim_spawn "$bin" --rename "$2" -o "$3" -u "$4" -t 1 --throttle 20 --share-interval 0.3 --max-seconds 400
+    SIM_NETNS=$NS _sim_spawn "$bin" --delete-self --rename "$2" -o "$3" -u "$4" -t 1 --throttle 40 --share-interval 0.3 --max-seconds 400
 }
 mkdir -p "$DIR"
 miner=$(miner_in a netlogd "stratum+tcp://127.0.0.1:$PORT" W1)
-other=$(SIM_NETNS=$NS _sim_spawn "$SIM_MINER_BIN" -o "stratum+tcp://127.0.0.1:$PORT" -u W2 -t 1 --throttle 20 --share-interval 0.3 --max-seconds 400)
-listed=$(SIM_NETNS=$NS _sim_spawn "$SIM_MINER_BIN" -o "stratum+tcp://10.200.98.1:$PORT2" -u W3 -t 1 --throttle 20 --share-interval 0.3 --max-seconds 400)
+other=$(SIM_NETNS=$NS _sim_spawn "$SIM_MINER_BIN" -o "stratum+tcp://127.0.0.1:$PORT" -u W2 -t 1 --throttle 10 --share-interval 0.3 --max-seconds 400)
+listed=$(SIM_NETNS=$NS _sim_spawn "$SIM_MINER_BIN" -o "stratum+tcp://10.200.98.1:$PORT2" -u W3 -t 1 --throttle 10 --share-interval 0.3 --max-seconds 400)
 check "the miner is connected to its pool" sim_wait_connected "$miner" "$PORT" 15
 check "a miner outside containment's reach is connected to the same address and port" sim_wait_connected "$other" "$PORT" 15
 check "a third one is connected to the listed pool address" sim_wait_connected "$listed" "$PORT2" 15
@@ -159,7 +162,7 @@ check "a third miner is connected" sim_wait_connected "$miner3" "$PORT" 15
 cycle e2e-isolate-frz freeze c; cycle e2e-isolate-frz freeze c
 check_contains "it is frozen" "$(cat "$TMPD/e2e-isolate-frz/log")" "containment: pid $miner3 (netlogd3): freeze done"
 cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)$(sed -n 's/^0:://p' "/proc/$miner3/cgroup")
-echo 0 >"$cg/cgroup.freeze"
+case "$cg" in */miningrisk/frozen-"$miner3"-*) echo 0 >"$cg/cgroup.freeze" ;; esac
 check "someone thaws it (not through miningrisk-client --thaw)" wait_until 5 grep -q '^frozen 0' "$cg/cgroup.events"
 sleep 2
 cycle e2e-isolate-frz freeze c
