@@ -66,6 +66,8 @@ DIR=/run/mr-is$$
 miner_in() {  # miner_in SUBDIR NAME URL USER: echoes the pid (a copy under $DIR/SUBDIR: in one host's reach)
     local bin
     bin=$(sim_miner_copy "$DIR/$1/$2")
+    # a binary of its own: a snapshot is taken once per exe sha256, and containment waits for it
+    echo "tests/e2e/38-isolate.sh $2" >>"$bin"
     SIM_NETNS=$NS _sim_spawn "$bin" --delete-self --rename "$2" -o "$3" -u "$4" -t 1 --throttle 40 --share-interval 0.3 --max-seconds 400
 }
 mkdir -p "$DIR"
