@@ -107,41 +107,31 @@ void incident_pages(const Options& o, std::vector<mr::Incident>& all) {
     if (!mr::generate_incident_pages(all, rules, ic, res, &error)) warn("incident pages: " + error);
 }
 
-bool load_board(const Options& o, std::vector<mr::BoardEntry>& board, std::string& error) {
+mr::Expected<std::vector<mr::BoardEntry>> load_board(const Options& o) {
     std::string text;
     if (!o.board_file.empty()) {
         mr::Expected<std::string> read = mr::read_file(o.board_file, kMaxBoardFile);
-        if (!read) {
-            error = "cannot read board file " + o.board_file;
-            return false;
-        }
+        if (!read) return mr::fail("cannot read board file " + o.board_file);
         text = std::move(*read);
     } else {
         std::string query = std::string("xymondboard test=^") + o.cfg.urls.test + "$ fields=" + mr::kPipeBoardFields;
         mr::Expected<std::string> answer = mr::xymon_query(query, o.timeout);
-        if (!answer) {
-            error = "board query failed: " + answer.error().message;
-            return false;
-        }
+        if (!answer) return mr::fail("board query failed: " + answer.error().message);
         text = std::move(*answer);
     }
     mr::Expected<std::vector<mr::BoardEntry>> parsed = mr::parse_board(text);
-    if (!parsed) {
-        error = (o.board_file.empty() ? "board" : o.board_file) + ": " + parsed.error().message;
-        return false;
-    }
-    board = std::move(*parsed);
-    return true;
+    if (!parsed) return mr::fail((o.board_file.empty() ? "board" : o.board_file) + ": " + parsed.error().message);
+    return parsed;
 }
 
 int run_once(Options& o) {
-    std::vector<mr::BoardEntry> board;
-    std::string error;
-    if (!load_board(o, board, error)) {
+    mr::Expected<std::vector<mr::BoardEntry>> loaded = load_board(o);
+    if (!loaded) {
         // Keep the previous pages: a reader sees the last good state, not an empty fleet.
-        warn(error + "; pages left as they were");
+        warn(loaded.error().message + "; pages left as they were");
         return 1;
     }
+    const std::vector<mr::BoardEntry>& board = *loaded;
     o.cfg.now = std::time(nullptr);
     // Re-read every run: xymond_alert re-reads alerts.cfg by itself, so the wall follows edits.
     o.cfg.alerts_cfg = mr::read_file(o.alerts_file).value_or("");
@@ -150,11 +140,12 @@ int run_once(Options& o) {
     o.cfg.incidents.clear();
     for (const auto& [host, inc] : mr::latest_incident_per_host(incidents))
         o.cfg.incidents[host] = {inc->id, inc->status_text()};
-    mr::PagesResult res;
-    if (!mr::generate_pages(board, o.cfg, res, &error, warn)) {
-        warn(error);
+    mr::Expected<mr::PagesResult> generated = mr::generate_pages(board, o.cfg, warn);
+    if (!generated) {
+        warn(generated.error().message);
         return 1;
     }
+    const mr::PagesResult& res = *generated;
     mr::log_debug("miningrisk-pages: " + std::to_string(res.hosts) + " hosts, " +
                   std::to_string(res.pages_written) + " files, " + std::to_string(res.stale_removed) +
                   " stale pages removed");

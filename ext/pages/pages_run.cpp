@@ -46,15 +46,12 @@ struct Templates {
     PreparedTemplate header, footer, wall_header, wall_footer;
 };
 
-bool load_templates(const PagesConfig& cfg, Templates& out, std::string* error) {
+Expected<Templates> load_templates(const PagesConfig& cfg) {
     std::string header = first_existing(cfg.templates_dir, {"miningrisk_header", "stdnormal_header"});
     std::string footer = first_existing(cfg.templates_dir, {"miningrisk_footer", "stdnormal_footer"});
     std::string wall_header = first_existing(cfg.templates_dir, {"miningrisk_wall_header"});
     std::string wall_footer = first_existing(cfg.templates_dir, {"miningrisk_wall_footer"});
-    if (header.empty()) {
-        if (error) *error = "no miningrisk_header or stdnormal_header in " + cfg.templates_dir;
-        return false;
-    }
+    if (header.empty()) return fail("no miningrisk_header or stdnormal_header in " + cfg.templates_dir);
     if (wall_header.empty()) wall_header = kFallbackWallHeader;
     if (wall_footer.empty()) wall_footer = kFallbackFooter;
     TemplateVars env = cfg.env;
@@ -63,11 +60,12 @@ bool load_templates(const PagesConfig& cfg, Templates& out, std::string* error) 
         if (it != env.end() && it->second.compare(0, 5, "file:") == 0)
             it->second = expand_dollar_vars(read_or_empty(it->second.substr(5)), env);
     }
+    Templates out;
     out.header = PreparedTemplate(header, env);
     out.footer = PreparedTemplate(footer, env);
     out.wall_header = PreparedTemplate(wall_header, env);
     out.wall_footer = PreparedTemplate(wall_footer, env);
-    return true;
+    return out;
 }
 
 std::string page(const PreparedTemplate& header, const std::string& body, const PreparedTemplate& footer,
@@ -84,18 +82,18 @@ struct HostSet {
     std::vector<HostRow> rows;  // rows[i] is made from entries[i]
 };
 
-bool select_hosts(const std::vector<BoardEntry>& board, const PagesConfig& cfg, HostSet& out,
-                  PagesResult& result, std::string* error, void (*warn)(const std::string&)) {
+Expected<HostSet> select_hosts(const std::vector<BoardEntry>& board, const PagesConfig& cfg, PagesResult& result,
+                               void (*warn)(const std::string&)) {
     std::regex filter;
     bool filtered = !cfg.host_filter.empty();
     if (filtered) {
         try {
             filter = std::regex(cfg.host_filter, std::regex::ECMAScript | std::regex::optimize);
         } catch (const std::regex_error& ex) {
-            if (error) *error = "bad host filter '" + cfg.host_filter + "': " + ex.what();
-            return false;
+            return fail("bad host filter '" + cfg.host_filter + "': " + ex.what());
         }
     }
+    HostSet out;
     for (const auto& e : board) {
         if (e.test != cfg.urls.test) continue;
         if (filtered && !std::regex_search(e.host, filter)) continue;
@@ -108,7 +106,7 @@ bool select_hosts(const std::vector<BoardEntry>& board, const PagesConfig& cfg, 
         out.rows.push_back(make_row(e, cfg.now));
     }
     result.hosts = out.rows.size();
-    return true;
+    return out;
 }
 
 // ---- One host's inputs ----
@@ -234,10 +232,12 @@ struct PageWriter {
     std::string last_error;
 
     bool write(const std::string& name, const std::string& content, bool durable) {
-        if (succeeded(write_file_atomic(cfg.www_dir + "/" + name, content, 0644, durable), last_error)) {
+        Status written = write_file_atomic(cfg.www_dir + "/" + name, content, 0644, durable);
+        if (written) {
             ++result.pages_written;
             return true;
         }
+        last_error = written.error().message;
         if (warn) warn(last_error);
         return false;
     }
@@ -309,13 +309,15 @@ size_t remove_stale_pages(const std::string& www_dir, const std::set<std::string
 
 }  // namespace
 
-bool generate_pages(const std::vector<BoardEntry>& board, const PagesConfig& cfg,
-                    PagesResult& result, std::string* error, void (*warn)(const std::string&)) {
-    result = PagesResult{};
-    Templates t;
-    if (!load_templates(cfg, t, error)) return false;
-    HostSet hosts;
-    if (!select_hosts(board, cfg, hosts, result, error, warn)) return false;
+Expected<PagesResult> generate_pages(const std::vector<BoardEntry>& board, const PagesConfig& cfg,
+                                     void (*warn)(const std::string&)) {
+    PagesResult result;
+    Expected<Templates> templates = load_templates(cfg);
+    if (!templates) return fail(templates.error());
+    const Templates& t = *templates;
+    Expected<HostSet> selected = select_hosts(board, cfg, result, warn);
+    if (!selected) return fail(selected.error());
+    HostSet& hosts = *selected;
 
     PageWriter out{cfg, result, warn, {}};
     std::map<std::string, std::string> state;
@@ -325,12 +327,9 @@ bool generate_pages(const std::vector<BoardEntry>& board, const PagesConfig& cfg
     if (!saved && warn) warn(saved.error().message);
     std::string css = read_or_empty(cfg.templates_dir + "/miningrisk.css");
     if (!css.empty()) out.write("miningrisk.css", css, cfg.durable);
-    if (!ok) {
-        if (error) *error = out.last_error;
-        return false;
-    }
+    if (!ok) return fail(out.last_error);
     result.stale_removed = remove_stale_pages(cfg.www_dir, written);
-    return true;
+    return result;
 }
 
 }  // namespace mr

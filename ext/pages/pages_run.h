@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pages/pages_render.h"
+#include "util/expected.h"
 #include "xymon/board.h"
 #include "xymon/xymon_template.h"
 
@@ -40,10 +41,9 @@ struct PagesResult {
 };
 
 // Writes index.html, wall.html, miningrisk.css and host-HOST.html for every host, and removes
-// host pages of hosts no longer on the board. false (and error) only when nothing useful could
-// be written; per-host problems are counted and logged through `warn`.
-bool generate_pages(const std::vector<BoardEntry>& board, const PagesConfig& cfg,
-                    PagesResult& result, std::string* error,
-                    void (*warn)(const std::string&) = nullptr);
+// host pages of hosts no longer on the board. Fails only when nothing useful could be written;
+// per-host problems are counted and logged through `warn`.
+Expected<PagesResult> generate_pages(const std::vector<BoardEntry>& board, const PagesConfig& cfg,
+                                     void (*warn)(const std::string&) = nullptr);
 
 }  // namespace mr

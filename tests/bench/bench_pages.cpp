@@ -108,7 +108,6 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::vector<BoardEntry> board = std::move(*parsed);
-    std::string err;
     PagesConfig cfg;
     cfg.www_dir = www;
     cfg.templates_dir = tpl;
@@ -117,18 +116,18 @@ int main(int argc, char** argv) {
     cfg.histlog_dir = dir + "/histlogs";
     cfg.alerts_cfg = "SERVICE=miningrisk COLOR=red\n\tMAIL oncall@example.com DURATION>5m REPEAT=30m\n";
     cfg.now = now;
-    PagesResult res;
-    if (!generate_pages(board, cfg, res, &err)) {
-        std::fprintf(stderr, "generate: %s\n", err.c_str());
+    Expected<PagesResult> generated = generate_pages(board, cfg);
+    if (!generated) {
+        std::fprintf(stderr, "generate: %s\n", generated.error().message.c_str());
         return 1;
     }
+    const PagesResult& res = *generated;
     double used = cpu_ms() - start;
     // Steady state: the next minute, same board: host pages are compared, not rewritten.
     double start2 = cpu_ms();
     std::vector<BoardEntry> board2 = parse_board(xml).value_or(std::vector<BoardEntry>{});
     cfg.now += 60;
-    PagesResult res2;
-    generate_pages(board2, cfg, res2, &err);
+    PagesResult res2 = generate_pages(board2, cfg).value_or(PagesResult{});
     double used2 = cpu_ms() - start2;
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);

@@ -8,12 +8,22 @@
 
 #include "pages/pages_run.h"
 #include "util/file_io.h"
+#include "expected_check.h"
 #include "pages_fixture.h"
 #include "temp_dir.h"
 
 using namespace mr;
 using mr_test::board_entry;
 using mr_test::slurp;
+
+namespace {
+// One page run that must succeed; its counts.
+PagesResult run_ok(const std::vector<BoardEntry>& board, const PagesConfig& cfg) {
+    Expected<PagesResult> r = generate_pages(board, cfg);
+    REQUIRE_MESSAGE(r, mr_test::error_of(r));
+    return *r;
+}
+}  // namespace
 
 TEST_CASE("pages_run: generate_pages writes every page and removes stale ones") {
     mr_test::TempDir tmp("pages-test");
@@ -30,9 +40,7 @@ TEST_CASE("pages_run: generate_pages writes every page and removes stale ones") 
     cfg.now = 1795733200;
     std::vector<BoardEntry> b = {board_entry("r1", "red", "xmrig", "x"), board_entry("g1", "green", "ok", ""),
                                  board_entry("../evil", "red", "x", "")};
-    PagesResult res;
-    std::string err;
-    REQUIRE(generate_pages(b, cfg, res, &err));
+    PagesResult res = run_ok(b, cfg);
     CHECK(res.hosts == 2);
     CHECK(res.hosts_skipped == 1);
     CHECK(res.stale_removed == 1);
@@ -45,11 +53,10 @@ TEST_CASE("pages_run: generate_pages writes every page and removes stale ones") 
     CHECK(slurp(www + "/wall.html").find("http-equiv=\"refresh\"") != std::string::npos);
 
     cfg.host_filter = "^g";
-    REQUIRE(generate_pages(b, cfg, res, &err));
+    res = run_ok(b, cfg);
     CHECK(slurp(www + "/index.html").find("All clear: 1 host watched") != std::string::npos);
     cfg.host_filter = "([";
-    CHECK_FALSE(generate_pages(b, cfg, res, &err));
-    CHECK(err.find("bad host filter") != std::string::npos);
+    CHECK(mr_test::error_of(generate_pages(b, cfg)).find("bad host filter") != std::string::npos);
 }
 
 TEST_CASE("pages_run: generate_pages reads Xymon's history and stored statuses, and skips unchanged pages") {
@@ -74,9 +81,7 @@ TEST_CASE("pages_run: generate_pages reads Xymon's history and stored statuses, 
     cfg.histlog_dir = logs;
     cfg.clean_hours = 1;
     cfg.now = now;
-    PagesResult res;
-    std::string err;
-    REQUIRE(generate_pages({e}, cfg, res, &err));
+    PagesResult res = run_ok({e}, cfg);
     std::string page = slurp(www + "/host-web.1.html");
     CHECK(page.find("Last evidence, red at " + format_time(red_at) + ": minerd (pid 77) on 1 cores") != std::string::npos);
     CHECK(page.find("<td>minerd</td>") != std::string::npos);
@@ -85,16 +90,16 @@ TEST_CASE("pages_run: generate_pages reads Xymon's history and stored statuses, 
 
     // Same inputs next minute: not rendered again. New board data: rendered again.
     cfg.now += 60;
-    REQUIRE(generate_pages({e}, cfg, res, &err));
+    res = run_ok({e}, cfg);
     CHECK(res.unchanged == 1);
     e.color = "red";
     e.line1 = "xmrig now";
     e.message = "red xmrig now";
-    REQUIRE(generate_pages({e}, cfg, res, &err));
+    res = run_ok({e}, cfg);
     CHECK(res.unchanged == 0);
     CHECK(slurp(www + "/host-web.1.html").find("xmrig now") != std::string::npos);
     // A page deleted behind the generator's back comes back even though its inputs did not change.
     unlink((www + "/host-web.1.html").c_str());
-    REQUIRE(generate_pages({e}, cfg, res, &err));
+    res = run_ok({e}, cfg);
     CHECK(access((www + "/host-web.1.html").c_str(), F_OK) == 0);
 }
