@@ -27,7 +27,7 @@ bool Incident::operator==(const Incident& o) const {
     return id == o.id && host == o.host && config_class == o.config_class && opened == o.opened &&
            first_yellow == o.first_yellow && closed == o.closed && last_report == o.last_report && state == o.state &&
            clean_cycles == o.clean_cycles && clean_needed == o.clean_needed && relapses == o.relapses &&
-           cycles == o.cycles && paged == o.paged && impact == o.impact && processes == o.processes &&
+           cycles == o.cycles && last_unclean == o.last_unclean && verified_clean == o.verified_clean && paged == o.paged && impact == o.impact && processes == o.processes &&
            timeline == o.timeline && lessons == o.lessons;
 }
 
@@ -68,11 +68,12 @@ std::string incident_id(const std::string& host, int64_t first_red) {
 }
 
 std::string Incident::status_text() const {
+    std::string why = last_unclean.empty() ? "" : " (last unclean cycle: " + last_unclean + ")";
     switch (state) {
-        case IncidentState::open: return "open since " + utc_time(opened);
+        case IncidentState::open: return "open since " + utc_time(opened) + why;
         case IncidentState::recovering:
             return "recovering: " + std::to_string(clean_cycles) + " of " + std::to_string(clean_needed) +
-                   " clean cycles";
+                   " clean cycles" + why;
         case IncidentState::recovered: return "recovered at " + utc_time(closed);
     }
     return "";

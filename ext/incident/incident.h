@@ -77,6 +77,8 @@ struct Incident {
     int clean_needed = 12;
     int relapses = 0;
     int cycles = 0;                  // client reports seen
+    std::string last_unclean;        // why the last unclean cycle was not clean ("" = none since the relapse)
+    int verified_clean = 0;          // of clean_cycles, those the client verified ([recovery] section)
     bool paged = false;              // the first page is on the timeline
     ImpactSettings impact;
     std::vector<IncidentProcess> processes;
@@ -85,7 +87,8 @@ struct Incident {
     bool operator==(const Incident& o) const;
 
     bool is_open() const { return state != IncidentState::recovered; }
-    // "recovering: 3 of 12 clean cycles", "recovered at 2026-12-03 06:15 UTC", "open since ..."
+    // "recovering: 3 of 12 clean cycles", "recovered at 2026-12-03 06:15 UTC", "open since ...";
+    // the reason of the last unclean cycle follows in brackets when there is one.
     std::string status_text() const;
     IncidentProcess* find_process(int pid, uint64_t start_ticks);
 };

@@ -68,6 +68,8 @@ std::string serialize_incident(const Incident& inc) {
                                          {"relapses", std::to_string(inc.relapses)},
                                          {"cycles", std::to_string(inc.cycles)},
                                          {"paged", inc.paged ? "1" : "0"},
+                                         {"unclean", inc.last_unclean},
+                                         {"verified", std::to_string(inc.verified_clean)},
                                          {"idle_w", exact(s.idle_watts)},
                                          {"busy_w", exact(s.busy_watts)},
                                          {"pue", exact(s.pue)},
@@ -126,6 +128,8 @@ Expected<Incident> parse_incident(std::string_view text) {
             inc.relapses = static_cast<int>(num(r, "relapses"));
             inc.cycles = static_cast<int>(num(r, "cycles"));
             inc.paged = kv_get(r, "paged") == "1";
+            inc.last_unclean = kv_get(r, "unclean");
+            inc.verified_clean = static_cast<int>(num(r, "verified"));
             ImpactSettings d;
             inc.impact.idle_watts = real(r, "idle_w", d.idle_watts);
             inc.impact.busy_watts = real(r, "busy_w", d.busy_watts);

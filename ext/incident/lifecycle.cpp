@@ -120,33 +120,51 @@ LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const Cyc
     gather(inc, in, r);
     if (r.opened) return r;
 
-    CycleView view{in.findings, in.visibility_full};
-    std::string why = unclean_reason(view);
+    CycleView view{in.findings, in.visibility_full, in.recovery};
+    r.verdict = judge_cycle(view);
+    const std::string& why = r.verdict.reason;
     if (why.empty()) {
         ++inc.clean_cycles;
+        if (r.verdict.verified) ++inc.verified_clean;
         r.clean_cycle = true;
         if (inc.clean_cycles >= inc.clean_needed) {
             inc.state = IncidentState::recovered;
             inc.closed = in.time;
+            std::string how = inc.verified_clean >= inc.clean_cycles ? ", verified on the host"
+                              : inc.verified_clean == 0
+                                  ? " (not verified on the host: the client sent no [recovery] facts)"
+                                  : ", " + std::to_string(inc.verified_clean) + " verified on the host";
             add_event(inc, {in.time, "worker", "recovered",
-                            "recovered: " + std::to_string(inc.clean_cycles) + " clean cycles in a row"});
+                            "recovered: " + std::to_string(inc.clean_cycles) + " clean cycles in a row" + how});
+            inc.last_unclean.clear();
             r.closed = true;
         } else {
             inc.state = IncidentState::recovering;
             add_event(inc, {in.time, "worker", "clean_cycle",
                             "clean cycle " + std::to_string(inc.clean_cycles) + " of " +
-                                std::to_string(inc.clean_needed)});
+                                std::to_string(inc.clean_needed) + (r.verdict.verified ? " (verified)" : "")});
         }
-    } else if (inc.state == IncidentState::recovering) {
-        add_event(inc, {in.time, "worker", "relapse",
-                        "relapse after " + std::to_string(inc.clean_cycles) + " clean cycle(s): " + why +
-                            "; count reset"});
-        inc.clean_cycles = 0;
+    } else if (r.verdict.relapse) {
+        if (inc.state == IncidentState::recovering) {
+            add_event(inc, {in.time, "worker", "relapse",
+                            "relapse after " + std::to_string(inc.clean_cycles) + " clean cycle(s): " + why +
+                                "; incident reopened, count reset"});
+            ++inc.relapses;
+            r.relapsed = true;
+        } else if (r.color_changed && in.color == Color::red && r.previous_color != Color::red) {
+            add_event(inc, {in.time, "worker", "red_again", "column red again"});
+        }
+        inc.clean_cycles = inc.verified_clean = 0;
         inc.state = IncidentState::open;
-        ++inc.relapses;
-        r.relapsed = true;
-    } else if (r.color_changed && in.color == Color::red && r.previous_color != Color::red) {
-        add_event(inc, {in.time, "worker", "red_again", "column red again"});
+        inc.last_unclean.clear();
+    } else {
+        // Not the miner back, but not clean either: the count starts again, the reason shows.
+        if (inc.last_unclean != why || inc.clean_cycles > 0)
+            add_event(inc, {in.time, "worker", "unclean_cycle",
+                            "cycle not clean: " + why +
+                                (inc.clean_cycles > 0 ? "; count reset after " + std::to_string(inc.clean_cycles) : "")});
+        inc.clean_cycles = inc.verified_clean = 0;
+        inc.last_unclean = why;
     }
     return r;
 }

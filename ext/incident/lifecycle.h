@@ -2,7 +2,10 @@
 //   - the first red opens an incident (id from host + that report's time);
 //   - while open, every red/yellow finding joins it (one entry per process life: pid + start);
 //   - a clean cycle (clean_cycle.h) counts "recovering: K of N"; N in a row close it
-//     ("recovered"); an unclean cycle while recovering is a relapse: the count resets.
+//     ("recovered"). A relapse (red, a pool connection, the exe sha256 running again) reopens
+//     it (state open, count 0); any other unclean cycle (a yellow finding, a trace of the
+//     incident still on the host, huge pages or msr not back) resets the count and is kept as
+//     the "last unclean cycle" reason.
 // Events of other sources (xymond's acks, Respond's actions) are added with add_event().
 #pragma once
 #include <cstdint>
@@ -30,12 +33,14 @@ struct CycleInput {
     Color color = Color::green;      // the column's colour after the policy
     bool visibility_full = true;
     const std::vector<Finding>* findings = nullptr;  // after the policy
+    const RecoveryFacts* recovery = nullptr;         // the client's [recovery] section; null = none
 };
 
 struct LifecycleResult {
     bool changed = false;            // the incident must be saved
     bool opened = false, closed = false, relapsed = false, clean_cycle = false;
     bool color_changed = false;
+    CycleVerdict verdict;                // the clean-cycle judgement (empty reason: clean or just opened)
     Color previous_color = Color::clear;
     std::vector<size_t> new_processes;   // indices into Incident::processes
 };

@@ -18,7 +18,13 @@ bool IncidentDriver::init(std::string& error) {
     if (!store_.prepare(error)) return false;
     std::vector<std::string> warnings;
     for (Incident& inc : store_.load_all(&warnings)) {
-        if (!inc.is_open()) continue;
+        if (!inc.is_open()) {
+            if (inc.closed > recovered_at_[inc.host]) {
+                recovered_at_[inc.host] = inc.closed;
+                recovered_[inc.host] = {inc.id, inc.status_text(), ""};
+            }
+            continue;
+        }
         auto it = open_.find(inc.host);
         if (it == open_.end() || it->second.opened < inc.opened) open_[inc.host] = std::move(inc);
     }
@@ -125,7 +131,9 @@ IncidentLink IncidentDriver::observe(const ScoredReport& r, const IncidentSettin
     in.color = r.color;
     in.visibility_full = r.visibility_full;
     in.findings = r.findings;
+    in.recovery = r.recovery;
     LifecycleResult res = advance(inc, memo, in, settings);
+    if (inc && res.verdict.from_recovery) link.recovery_warning = res.verdict.reason;
 
     EcsContext c;
     c.host = r.host;
@@ -161,12 +169,23 @@ IncidentLink IncidentDriver::observe(const ScoredReport& r, const IncidentSettin
         } else if (res.changed) {
             dirty_hosts_.insert(r.host);
         }
+        link.id = inc->id;
+        link.status = inc->status_text();
         if (inc->is_open()) {
-            link.id = inc->id;
-            link.status = inc->status_text();
+            recovered_.erase(r.host);
+            recovered_at_.erase(r.host);
             open_[r.host] = std::move(*inc);
         } else {
+            recovered_[r.host] = link;
+            recovered_at_[r.host] = inc->closed;
             open_.erase(r.host);
+        }
+    } else if (auto it = recovered_.find(r.host); it != recovered_.end()) {
+        if (r.time - recovered_at_[r.host] <= kRecoveredShownSeconds) {
+            link = it->second;
+        } else {
+            recovered_.erase(it);
+            recovered_at_.erase(r.host);
         }
     }
     flush();

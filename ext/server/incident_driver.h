@@ -25,14 +25,21 @@ struct ScoredReport {
     Color color = Color::green;
     bool visibility_full = true;
     const std::vector<Finding>* findings = nullptr;
+    const RecoveryFacts* recovery = nullptr;   // the client's [recovery] section; null = none
     std::string headline;
     std::string agent, ioc_version;
 };
 
 struct IncidentLink {
-    std::string id;                   // "" when the host has no open incident
+    std::string id;                   // "" when the host has no open or recently recovered incident
     std::string status;               // Incident::status_text()
+    // An unclean cycle that only the host's [recovery] facts show (an incident trace left, huge
+    // pages or msr not back): the column is yellow with it, not green.
+    std::string recovery_warning;
 };
+
+// How long the column keeps showing "recovered at ..." after an incident closed.
+constexpr int64_t kRecoveredShownSeconds = 24 * 3600;
 
 class IncidentDriver {
 public:
@@ -64,6 +71,8 @@ private:
     std::string siem_path_;
     bool enabled_ = false;
     std::map<std::string, Incident> open_;
+    std::map<std::string, IncidentLink> recovered_;   // the last closed incident per host (recent)
+    std::map<std::string, int64_t> recovered_at_;
     std::map<std::string, HostMemo> memos_;
     uint64_t events_offset_ = 0;
     SiemOutput siem_;

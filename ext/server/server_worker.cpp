@@ -178,6 +178,8 @@ std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std
     in.agent = report.agent;
     in.ioc_version = report.ioc_version;
     in.snapshots = report.snapshots;
+    in.has_recovery = report.has_recovery;
+    in.recovery = report.recovery;
     std::string stale = stale_ioc_reason(report.ioc_version, report.interval, now);
     if (!stale.empty()) {
         in.visibility_full = false;  // a named yellow: what it may have missed is unknown
@@ -249,9 +251,11 @@ void ServerWorker::drive_incident(StatusInput& in, const std::string& config_cla
     }
     r.agent = in.agent;
     r.ioc_version = in.ioc_version;
+    r.recovery = in.has_recovery ? &in.recovery : nullptr;
     IncidentLink link = incidents_->observe(r, effective_for(in.host, config_class).incident);
     in.incident_id = link.id;
     in.incident_status = link.status;
+    in.recovery_warning = link.recovery_warning;
     for (const auto& l : incidents_->take_log()) log_line(l);
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "server/recovery_text.h"
 #include "util/html_escape.h"
 
 namespace mr {
@@ -183,7 +184,10 @@ int status_lifetime_minutes(int interval_seconds) {
     return (2 * iv + 59) / 60 + 5;
 }
 
-Color status_color(const StatusInput& in) { return in.clear_reason.empty() ? in.verdict.color : Color::clear; }
+Color status_color(const StatusInput& in) {
+    if (!in.clear_reason.empty()) return Color::clear;
+    return in.recovery_warning.empty() ? in.verdict.color : std::max(in.verdict.color, Color::yellow);
+}
 
 bool line1_is_agentless(std::string_view line1) {
     while (!line1.empty() && (line1.back() == '\r' || line1.back() == '\n')) line1.remove_suffix(1);
@@ -223,11 +227,14 @@ std::string build_headline(const StatusInput& in) {
         if (!limited.empty()) h += "; " + limited;
     } else if (!limited.empty()) {
         h = limited;
+    } else if (!in.recovery_warning.empty()) {
+        h = "recovery not verified: " + esc(in.recovery_warning, 200);
     } else {
         h = fmt::format("no miner found ({} processes, {} sockets checked", in.procs_checked, in.sockets_checked);
         if (n_allowed) h += fmt::format("; {} allowlisted", n_allowed);
         h += ")";
     }
+    if (!in.incident_status.empty() && !main) h += "; incident " + esc(in.incident_status, 200);
     return h + suffix;
 }
 
@@ -287,6 +294,7 @@ std::string build_status_message(const StatusInput& in) {
         }
     }
     snapshot_tables(o, in.snapshots);
+    if (in.has_recovery) o += recovery_html(in.recovery);
     containment_table(o, in.containment, in.contain);
     if (hidden) o += fmt::format("<p>{} more findings not shown here; see the drill-down page.</p>\n", hidden);
     if (in.findings_unreported > 0)

@@ -8,6 +8,7 @@
 
 #include "model/evidence.h"
 #include "model/findings.h"
+#include "model/recovery.h"
 #include "server/policy.h"
 
 namespace mr {
@@ -29,6 +30,9 @@ struct StatusInput {
     std::string drilldown_base = "/xymon/miningrisk/";
     std::string incident_id;        // the host's open incident ("" = none): linked from the text
     std::string incident_status;    // "recovering: 3 of 12 clean cycles"
+    bool has_recovery = false;      // the client sent its [recovery] facts
+    RecoveryFacts recovery;
+    std::string recovery_warning;   // an unclean cycle only the facts show: yellow with it, not green
     PolicyVerdict verdict;
     std::vector<SnapshotRecord> snapshots;   // evidence snapshots the client took (last 24 h)
     std::vector<ContainmentRecord> containment;  // containment steps and refusals (last 24 h)
@@ -50,7 +54,8 @@ constexpr std::string_view kAgentlessMarker = " (agentless)";
 // True for a board line 1 (with or without the colour word) of an agentless status.
 bool line1_is_agentless(std::string_view line1);
 
-// The colour the status will carry (clear when could not look, else the verdict's).
+// The colour the status will carry (clear when could not look, else the verdict's, at least
+// yellow with a recovery warning).
 Color status_color(const StatusInput& in);
 
 // Sum of the strengths of the signals still in force (the NCV "score").

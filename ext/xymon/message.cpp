@@ -7,6 +7,7 @@
 #include <map>
 
 #include "xymon/kv_codec.h"
+#include "xymon/recovery_codec.h"
 #include "xymon/snapshot_codec.h"
 #include "util/text_util.h"
 
@@ -195,6 +196,10 @@ std::string build_client_message(const ClientReport& r, const std::string& confi
             out += encode_kv_line(containment_to_kv(c)) + "\n";
         }
     }
+    if (r.has_recovery) {
+        out += "[recovery]\n";
+        for (const auto& rec : recovery_to_kv(r.recovery)) out += encode_kv_line(rec) + "\n";
+    }
     return out;
 }
 
@@ -223,6 +228,7 @@ ParseResult parse_client_message(std::string_view text, ClientReport& out) {
         }
         if (line.front() == '[' && line.back() == ']') {
             section = std::string(line.substr(1, line.size() - 2));
+            if (section == "recovery") out.has_recovery = true;
             continue;
         }
         KvRecord rec = parse_kv_line(line);
@@ -284,6 +290,8 @@ ParseResult parse_client_message(std::string_view text, ClientReport& out) {
         } else if (section == "containment") {
             if (out.containment.size() >= kMaxContainment) continue;
             out.containment.push_back(containment_from_kv(rec));
+        } else if (section == "recovery") {
+            recovery_add_kv(rec, out.recovery);
         }
     }
     if (!saw_header) {

@@ -25,7 +25,8 @@
 // within version 1: [snapshots], one line per evidence snapshot the client took in the last 24 h
 // (xymon/snapshot_codec.h), newest first, at most kMaxSnapshots; and [containment], one line
 // per containment step or refusal of the last 24 h (at most kMaxContainment); older servers
-// ignore both.
+// ignore both. Also [recovery] (xymon/recovery_codec.h): what the client found of the
+// incident's traces this cycle, sent while it keeps snapshots (verified recovery).
 #pragma once
 #include <string>
 #include <string_view>
@@ -35,6 +36,7 @@
 #include "model/findings.h"
 #include "model/limits.h"
 #include "model/model.h"
+#include "model/recovery.h"
 
 namespace mr {
 
@@ -78,6 +80,8 @@ struct ClientReport {
     std::vector<TopProcess> top;
     std::vector<SnapshotRecord> snapshots;  // [snapshots]
     std::vector<ContainmentRecord> containment;  // [containment]: steps and refusals, last 24 h
+    bool has_recovery = false;       // the message had a [recovery] section
+    RecoveryFacts recovery;          // [recovery]
 };
 
 // The whole message text, starting "client/miningrisk HOST.OSTYPE CLASS\n".

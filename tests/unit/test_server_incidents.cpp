@@ -110,7 +110,10 @@ TEST_CASE("incident driver: state survives a restart; side events join the open 
     CHECK(l.status == "recovering: 1 of 2 clean cycles");
     r.time += 300;
     l = drv.observe(r, s);
-    CHECK(l.id.empty());
+    CHECK(l.id == id);  // the column shows "recovered at ..." for a day
+    CHECK(l.status == "recovered at 2026-12-03 06:10:00 UTC");
+    r.time += kRecoveredShownSeconds + 1;
+    CHECK(drv.observe(r, s).id.empty());
     IncidentStore store(d.path);
     Incident inc;
     REQUIRE(store.load(id, inc, error));
