@@ -18,6 +18,7 @@
 #include "client/client_config.h"
 #include "client/contain_step.h"
 #include "client/evidence_step.h"
+#include "client/recovery_step.h"
 #include "client/client_report.h"
 #include "client/pool_answer.h"
 #include "rules/cmdline_rules.h"
@@ -304,6 +305,18 @@ int main(int argc, char** argv) {
     // Containment after the evidence: a dry run neither acts nor counts cycles.
     if (o.dry_run) kopt.tmpdir.clear();
     r.containment = mr::contain_step(kopt, r.findings, snap, mr::all_snapshots(eopt, snap.time), snap.time);
+    // Verified recovery: the kept snapshots' traces, checked by the root helper.
+    mr::RecoveryOptions ropt;
+    ropt.helper = eopt.helper;
+    ropt.use_sudo = eopt.use_sudo;
+    ropt.host = eopt.host;
+    ropt.tuning_file = o.proc_root == "/proc" && !o.dry_run ? tmpdir + "/miningrisk-tuning.state" : "";
+    ropt.timeout = std::max(1.0, std::min(10.0, timeout - std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() - 3));
+    bool red = std::any_of(r.findings.begin(), r.findings.end(), [](const mr::Finding& f) { return f.color == mr::Color::red; });
+    if (auto facts = mr::recovery_step(ropt, mr::all_snapshots(eopt, snap.time), snap.host, red)) {
+        r.has_recovery = true;
+        r.recovery = std::move(*facts);
+    }
 
     mr::ClientReport wire = r;
     wire.host = mr::wire_host(r.host);

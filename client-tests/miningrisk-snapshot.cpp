@@ -16,9 +16,11 @@
 #include <string>
 
 #include "respond/evidence_snapshot.h"
+#include "respond/trace_check.h"
 #include "util/version.h"
 #include "rules/rule_files.h"
 #include "rules/rules.h"
+#include "xymon/recovery_codec.h"
 #include "xymon/snapshot_codec.h"
 
 namespace {
@@ -27,6 +29,10 @@ const char* kUsage =
     "Usage: miningrisk-snapshot --pid PID --start TICKS --host NAME --trigger WHY [--wall 1..10]\n"
     "Takes an evidence snapshot of process PID if its start time (field 22 of /proc/PID/stat) is\n"
     "TICKS, into /var/lib/xymon/miningrisk/evidence/NAME-UTC-PID/, and prints its record.\n"
+    "   or: miningrisk-snapshot --recovery-check --host NAME --since UNIXTIME\n"
+    "Checks whether the traces that NAME's snapshots since UNIXTIME recorded (recovery.txt: the\n"
+    "exe's sha256 in a running process or at its path, persistence lines) are still on the host,\n"
+    "and prints one [recovery] line per trace (verified recovery).\n"
     "Run by miningrisk-client through sudo; as real root (not through sudo) also:\n"
     "  --proc-root DIR --root DIR --evidence-dir DIR --rules DIR   (tests)\n";
 
@@ -71,10 +77,12 @@ int main(int argc, char** argv) {
     mr::SnapshotRequest req;
     req.tool = std::string("miningrisk-snapshot/") + mr::kMiningriskVersion;
     std::string rules_dir = "/usr/share/miningrisk/rules";
-    std::string pid, start, wall;
+    std::string pid, start, wall, since;
+    bool recovery_check = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--help") { std::cout << kUsage; return 0; }
+        if (a == "--recovery-check") { recovery_check = true; continue; }
         if (i + 1 >= argc) { std::cerr << "miningrisk-snapshot: " << a << " needs a value\n" << kUsage; return 2; }
         std::string v = argv[++i];
         bool test_only = a == "--proc-root" || a == "--root" || a == "--evidence-dir" || a == "--rules";
@@ -88,7 +96,24 @@ int main(int argc, char** argv) {
         else if (a == "--evidence-dir") req.evidence_dir = v;
         else if (a == "--rules") rules_dir = v;
         else if (a == "--wall") wall = v;
+        else if (a == "--since") since = v;
         else { std::cerr << "miningrisk-snapshot: unknown option " << a << "\n" << kUsage; return 2; }
+    }
+    if (recovery_check) {
+        if (!host_ok(req.host) || !digits(since, 12) || !pid.empty() || !start.empty()) {
+            std::cerr << "miningrisk-snapshot: --recovery-check needs --host NAME ([A-Za-z0-9._-]) and --since DIGITS\n";
+            return 2;
+        }
+        mr::TraceCheckRequest tr;
+        tr.proc_root = req.proc_root;
+        tr.root = req.root;
+        tr.evidence_dir = req.evidence_dir;
+        tr.host = req.host;
+        tr.since = std::atoll(since.c_str());
+        mr::RecoveryFacts facts;
+        facts.items = mr::check_traces(tr);
+        for (const auto& line : mr::recovery_to_kv(facts)) std::cout << mr::encode_kv_line(line) << "\n";
+        return 0;
     }
     if (!digits(pid, 9) || !digits(start, 20) || !host_ok(req.host) || !trigger_ok(req.trigger)) {
         std::cerr << "miningrisk-snapshot: needs --pid DIGITS --start DIGITS --host NAME ([A-Za-z0-9._-]) "

@@ -23,6 +23,7 @@
 #include "respond/manifest.h"
 #include "respond/memory_scan.h"
 #include "respond/snapshot_plan.h"
+#include "respond/trace_check.h"
 #include "rules/persistence_rules.h"
 #include "rules/rules.h"
 #include "util/file_io.h"
@@ -385,7 +386,8 @@ std::vector<std::string> files_in(const SnapshotRequest& req, const std::string&
 }
 
 void record_host(SnapshotWriter& w, const SnapshotRequest& req, int pid, uint32_t uid, std::string& boot_id,
-                 std::vector<std::string>& persistence, const std::string& exe_path) {
+                 std::vector<std::string>& persistence, const std::string& exe_path,
+                 std::vector<TraceBaseline::Line>& baseline) {
     for (const auto& [src, rel] : kHostProcFiles) {
         std::string abs = req.proc_root + "/" + src;
         w.copy_text(abs, "host/" + std::string(rel), abs, false);
@@ -421,11 +423,15 @@ void record_host(SnapshotWriter& w, const SnapshotRequest& req, int pid, uint32_
         read_prefix_into(host_path(req, abs), text, req.limits.text_bytes);
         std::vector<Signal> sig;
         if (req.rules) check_persistence_text(text, abs, *req.rules, sig);
-        for (auto& s : sig) persistence.push_back(s.evidence);
+        std::vector<std::string> flagged;
+        for (auto& s : sig) persistence.push_back(s.evidence), flagged.push_back(s.evidence);
         if (abs == "/etc/ld.so.preload" && !trim(text, " \n").empty())
             persistence.push_back("/etc/ld.so.preload: " + clip_evidence(trim(text, " \n"), 120));
-        for (const std::string& line : lines_naming(text, exe_path))
-            persistence.push_back(abs + ": " + line);
+        std::vector<std::string> naming = lines_naming(text, exe_path);
+        for (const std::string& line : naming) persistence.push_back(abs + ": " + line);
+        // what verified recovery will check is gone (respond/trace_check.h)
+        for (auto& l : baseline_lines(abs, text, flagged, naming))
+            if (baseline.size() < 50) baseline.push_back(std::move(l));
     }
     if (!links.empty()) w.put("host/symlinks.txt", links, "generated: symlinks among the host files (not followed)");
     list_dir(w, req, host_path(req, "/tmp"), "tmp.txt");
@@ -535,7 +541,9 @@ SnapshotRecord take_evidence_snapshot(const SnapshotRequest& req) {
     for (const auto& t : tree) rec.tree += (rec.tree.empty() ? "" : " > ") + t;
     std::string boot_id;
     std::vector<std::string> persistence;
-    record_host(w, req, req.pid, sf.has_uid ? sf.uid : 0, boot_id, persistence, rec.exe);
+    TraceBaseline baseline{dir, rec.sha256, exe_size, rec.exe, {}};
+    record_host(w, req, req.pid, sf.has_uid ? sf.uid : 0, boot_id, persistence, rec.exe, baseline.persistence);
+    w.put(kTraceBaselineFile, format_trace_baseline(baseline), "generated: the traces verified recovery checks are gone");
 
     ManifestInfo info;
     info.tool = req.tool;
