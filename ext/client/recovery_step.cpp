@@ -61,7 +61,7 @@ std::optional<RecoveryFacts> recovery_step(const RecoveryOptions& opt, const std
     RecoveryFacts facts;
     if (!r.ran || r.exit_code != 0) {
         facts.items.push_back({"traces", "of the snapshots since " + std::to_string(since), TracePresence::unknown,
-                               "recovery check helper failed: " + (r.error.empty() ? "exit " + std::to_string(r.exit_code) : r.error)});
+                               "recovery check helper failed: " + (r.error.empty() ? "exit " + std::to_string(r.exit_code) : r.error), ""});
     } else {
         LineReader lines(r.out);
         for (std::string_view line; lines.next(line);)

@@ -1,5 +1,7 @@
 #include "incident/clean_cycle.h"
 
+#include <algorithm>
+
 #include "util/utf8.h"
 
 namespace mr {
@@ -44,9 +46,10 @@ CycleVerdict from_findings(const CycleView& c) {
 
 // The first trace still there (or not checkable), in the order that matters most: a running
 // copy, a file, persistence, then anything else.
-std::string trace_reason(const RecoveryFacts& r, bool& relapse) {
+std::string trace_reason(const RecoveryFacts& r, const std::vector<std::string>& mine, bool& relapse) {
     for (const char* kind : {"running", "file", "persistence", ""}) {
         for (const RecoveryItem& it : r.items) {
+            if (!mine.empty() && !it.of.empty() && std::find(mine.begin(), mine.end(), it.of) == mine.end()) continue;
             bool other = std::string(kind).empty() && it.kind != "running" && it.kind != "file" && it.kind != "persistence";
             if (it.kind != kind && !other) continue;
             if (it.presence == TracePresence::gone) continue;
@@ -93,7 +96,7 @@ CycleVerdict judge_cycle(const CycleView& c) {
     }
     if (!c.recovery) return v;
     bool relapse = false;
-    v.reason = trace_reason(*c.recovery, relapse);
+    v.reason = trace_reason(*c.recovery, c.incident_sha256, relapse);
     if (v.reason.empty()) v.reason = tuning_reason(c.recovery->now, c.recovery->before);
     v.relapse = relapse;
     v.from_recovery = !v.reason.empty();

@@ -24,6 +24,9 @@ struct CycleView {
     const std::vector<Finding>* findings = nullptr;  // after the server's policy
     bool visibility_full = true;
     const RecoveryFacts* recovery = nullptr;         // the client's [recovery] section; null = none
+    // The exe sha256s of the incident's processes: traces recorded for other executables (a
+    // snapshot of a process the policy allows) are not this incident's. Empty = keep all.
+    std::vector<std::string> incident_sha256;
 };
 
 struct CycleVerdict {

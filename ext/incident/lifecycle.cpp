@@ -120,7 +120,9 @@ LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const Cyc
     gather(inc, in, r);
     if (r.opened) return r;
 
-    CycleView view{in.findings, in.visibility_full, in.recovery};
+    CycleView view{in.findings, in.visibility_full, in.recovery, {}};
+    for (const IncidentProcess& p : inc.processes)
+        if (!p.sha256.empty()) view.incident_sha256.push_back(p.sha256);
     r.verdict = judge_cycle(view);
     const std::string& why = r.verdict.reason;
     if (why.empty()) {

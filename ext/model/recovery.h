@@ -17,6 +17,7 @@ struct RecoveryItem {
     std::string what;     // the sha256, the path, "FILE: line"
     TracePresence presence = TracePresence::unknown;
     std::string detail;   // "pid 4316", or why it could not be checked
+    std::string of;       // the exe sha256 of the snapshot that recorded it ("" = not known)
 };
 
 // Huge pages and the msr module: -1 = unknown. msr: 0 not loaded, 1 loaded, 2 loaded and

@@ -110,7 +110,7 @@ int64_t snapshot_time(const std::string& name, const std::string& host) {
 struct Wanted {
     std::map<std::string, uint64_t> sha_size;               // sha256 -> size
     std::map<std::string, std::string> path_sha;            // exe path -> sha256
-    std::set<std::pair<std::string, std::string>> lines;    // (file, line)
+    std::map<std::pair<std::string, std::string>, std::string> lines;  // (file, line) -> sha256
     std::vector<std::string> without_baseline;              // snapshots with no recovery.txt
 };
 
@@ -131,7 +131,7 @@ Wanted gather(const TraceCheckRequest& req) {
             w.sha_size[b.sha256] = b.size;
             if (!b.exe_path.empty() && b.exe_path[0] == '/') w.path_sha[b.exe_path] = b.sha256;
         }
-        for (auto& l : b.persistence) w.lines.insert({l.file, l.text});
+        for (auto& l : b.persistence) w.lines[{l.file, l.text}] = b.sha256;
     }
     return w;
 }
@@ -163,7 +163,7 @@ void check_running(const TraceCheckRequest& req, const Wanted& w, std::vector<Re
         close(fd);
     }
     for (const auto& [sha, size] : w.sha_size) {
-        RecoveryItem it{"running", sha, TracePresence::gone, ""};
+        RecoveryItem it{"running", sha, TracePresence::gone, "", sha};
         if (auto s = seen.find(sha); s != seen.end()) {
             it.presence = TracePresence::present;
             it.detail = s->second;
@@ -178,7 +178,7 @@ void check_running(const TraceCheckRequest& req, const Wanted& w, std::vector<Re
 
 void check_files(const TraceCheckRequest& req, const Wanted& w, std::vector<RecoveryItem>& out) {
     for (const auto& [path, sha] : w.path_sha) {
-        RecoveryItem it{"file", path, TracePresence::gone, ""};
+        RecoveryItem it{"file", path, TracePresence::gone, "", sha};
         int fd = open(under(req.root, path).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
             if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP) {  // a symlink there is no copy of it
@@ -195,8 +195,9 @@ void check_files(const TraceCheckRequest& req, const Wanted& w, std::vector<Reco
 
 void check_persistence(const TraceCheckRequest& req, const Wanted& w, std::vector<RecoveryItem>& out) {
     std::map<std::string, std::pair<bool, std::string>> files;  // path -> (readable, text)
-    for (const auto& [file, line] : w.lines) {
-        RecoveryItem it{"persistence", file + ": " + line, TracePresence::gone, ""};
+    for (const auto& [key, sha] : w.lines) {
+        const auto& [file, line] = key;
+        RecoveryItem it{"persistence", file + ": " + line, TracePresence::gone, "", sha};
         auto f = files.find(file);
         if (f == files.end()) {
             std::string text;
@@ -229,7 +230,7 @@ std::vector<RecoveryItem> check_traces(const TraceCheckRequest& req) {
     check_files(req, w, out);
     check_persistence(req, w, out);
     for (const std::string& s : w.without_baseline)
-        out.push_back({"snapshot", s, TracePresence::unknown, "no " + std::string(kTraceBaselineFile) + " in it (older helper)"});
+        out.push_back({"snapshot", s, TracePresence::unknown, "no " + std::string(kTraceBaselineFile) + " in it (older helper)", ""});
     return out;
 }
 

@@ -121,6 +121,12 @@ IncidentLink IncidentDriver::observe(const ScoredReport& r, const IncidentSettin
     poll_side_events();
     std::optional<Incident> inc;
     if (auto it = open_.find(r.host); it != open_.end()) inc = it->second;
+    // A snapshot knows the exe sha256 of a process the client could not hash: the incident's
+    // traces are then told from other processes' (clean_cycle.h).
+    if (inc && r.snapshots)
+        for (const SnapshotRecord& s : *r.snapshots)
+            if (IncidentProcess* p = inc->find_process(s.pid, s.start_ticks); p && p->sha256.empty() && s.sha256.size() == 64)
+                p->sha256 = s.sha256;
     std::vector<TimelineEvent> before = inc ? inc->timeline : std::vector<TimelineEvent>{};
     HostMemo& memo = memos_[r.host];
     CycleInput in;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "incident/incident_store.h"
+#include "model/evidence.h"
 #include "incident/lifecycle.h"
 #include "siem/siem_output.h"
 
@@ -26,6 +27,7 @@ struct ScoredReport {
     bool visibility_full = true;
     const std::vector<Finding>* findings = nullptr;
     const RecoveryFacts* recovery = nullptr;   // the client's [recovery] section; null = none
+    const std::vector<SnapshotRecord>* snapshots = nullptr;  // [snapshots]: the exe sha256 of a process
     std::string headline;
     std::string agent, ioc_version;
 };

@@ -46,7 +46,8 @@ std::vector<KvRecord> recovery_to_kv(const RecoveryFacts& r) {
         out.push_back({{"kind", clip(it.kind, 32)},
                        {"what", clip(it.what, 600)},
                        {"present", presence_code(it.presence)},
-                       {"detail", clip(it.detail, 300)}});
+                       {"detail", clip(it.detail, 300)},
+                       {"of", clip(it.of, 64)}});
     }
     return out;
 }
@@ -67,6 +68,7 @@ void recovery_add_kv(const KvRecord& rec, RecoveryFacts& r) {
     if (it.what.empty()) return;
     it.presence = presence_from(kv_get(rec, "present"));
     it.detail = clip(kv_get(rec, "detail"), 300);
+    it.of = clip(kv_get(rec, "of"), 64);
     r.items.push_back(std::move(it));
 }
 

@@ -8,7 +8,8 @@
 //   kind=file what=/tmp/.x/xmrig present=0
 //   kind=persistence what=/etc/cron.d/x:%20*%20*%20*%20*%20*%20/tmp/x present=?
 //
-// present: 1 still there, 0 gone, ? could not be checked (detail says why). Numbers: -1 or
+// present: 1 still there, 0 gone, ? could not be checked (detail says why); of: the exe sha256
+// of the snapshot that recorded the trace (the server keeps only its incident's). Numbers: -1 or
 // empty = unknown. The parser never fails: bad lines are skipped, strings clipped, counts capped.
 #pragma once
 #include <string>

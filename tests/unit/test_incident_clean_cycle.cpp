@@ -15,15 +15,15 @@ const std::string kSha(64, 'a');
 // Every trace gone, huge pages and msr as before: a clean host.
 RecoveryFacts clean_facts() {
     RecoveryFacts r;
-    r.items = {{"running", kSha, TracePresence::gone, ""},
-               {"file", "/tmp/.x/xmrig", TracePresence::gone, ""},
-               {"persistence", "/etc/cron.d/x: * * * * * /tmp/.x/xmrig", TracePresence::gone, ""}};
+    r.items = {{"running", kSha, TracePresence::gone, "", ""},
+               {"file", "/tmp/.x/xmrig", TracePresence::gone, "", ""},
+               {"persistence", "/etc/cron.d/x: * * * * * /tmp/.x/xmrig", TracePresence::gone, "", ""}};
     r.now = {0, 0};
     r.before = {0, 0};
     return r;
 }
 
-CycleVerdict judge(const RecoveryFacts& r, std::vector<Finding> f = {}) { return judge_cycle({&f, true, &r}); }
+CycleVerdict judge(const RecoveryFacts& r, std::vector<Finding> f = {}) { return judge_cycle({&f, true, &r, {}}); }
 
 Finding finding(Color c, const std::string& pool = "") {
     Finding f;
@@ -45,7 +45,7 @@ TEST_CASE("recovery: every trace gone and the tuning as before is a verified cle
 
 TEST_CASE("recovery: without a [recovery] section only today's criteria count (not verified)") {
     std::vector<Finding> none;
-    CycleVerdict v = judge_cycle({&none, true, nullptr});
+    CycleVerdict v = judge_cycle({&none, true, nullptr, {}});
     CHECK(v.clean());
     CHECK_FALSE(v.verified);
 }
@@ -125,10 +125,24 @@ TEST_CASE("recovery: the msr module loaded with writes when it was not before is
     CHECK_FALSE(judge(r).clean());
 }
 
+TEST_CASE("recovery: traces of another executable's snapshot are not this incident's") {
+    RecoveryFacts r = clean_facts();
+    r.items[0].presence = TracePresence::present;  // a process the policy allows, still running
+    r.items[0].of = std::string(64, 'f');
+    std::vector<Finding> none;
+    CycleView v{&none, true, &r, {kSha}};
+    CHECK(judge_cycle(v).clean());
+    r.items[0].of = kSha;  // the incident's own
+    CHECK(judge_cycle(v).relapse);
+    v.incident_sha256.clear();  // the incident's sha256 unknown: every trace counts
+    r.items[0].of = std::string(64, 'f');
+    CHECK(judge_cycle(v).relapse);
+}
+
 TEST_CASE("recovery: limited visibility is unclean even with clean facts") {
     RecoveryFacts r = clean_facts();
     std::vector<Finding> none;
-    CHECK(judge_cycle({&none, false, &r}).reason == "limited visibility");
+    CHECK(judge_cycle({&none, false, &r, {}}).reason == "limited visibility");
 }
 
 TEST_CASE("recovery: host text in a reason is bounded valid UTF-8") {

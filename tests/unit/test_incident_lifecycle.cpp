@@ -122,15 +122,15 @@ TEST_CASE("lifecycle: first red opens, clean cycles count, a relapse resets, N c
 
 TEST_CASE("lifecycle: a limited-visibility cycle is not clean") {
     std::vector<Finding> none;
-    CHECK(is_clean_cycle({&none, true}));
-    CHECK_FALSE(is_clean_cycle({&none, false}));
+    CHECK(is_clean_cycle({&none, true, nullptr, {}}));
+    CHECK_FALSE(is_clean_cycle({&none, false, nullptr, {}}));
     Finding green_with_pool;
     green_with_pool.comm = "curl";
     green_with_pool.pid = 3;
     green_with_pool.color = Color::green;
     green_with_pool.pool = "203.0.113.5:3333";
     std::vector<Finding> g{green_with_pool};
-    CHECK(unclean_reason({&g, true}) == "pool connection 203.0.113.5:3333 from curl (pid 3)");
+    CHECK(unclean_reason({&g, true, nullptr, {}}) == "pool connection 203.0.113.5:3333 from curl (pid 3)");
 }
 
 TEST_CASE("timeline: events of any source sort on time, ties keep their order, no duplicates") {

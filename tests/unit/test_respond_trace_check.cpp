@@ -77,6 +77,7 @@ TEST_CASE("trace check: after the clean-up every trace is gone") {
     CHECK(fx.item(items, "running").what == sha256_hex(kMiner));
     CHECK(fx.item(items, "file").what == "/opt/.cache/kworkerds");
     CHECK(fx.item(items, "persistence").what == "/etc/cron.d/sysupdate: " + kCronLine);
+    for (const auto& i : items) CHECK(i.of == sha256_hex(kMiner));  // whose trace each is
 }
 
 TEST_CASE("trace check: the sha256 in a running process, also under another name and path") {

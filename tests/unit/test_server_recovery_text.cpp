@@ -24,8 +24,8 @@ struct TempDir {
 
 RecoveryFacts facts(TracePresence file) {
     RecoveryFacts r;
-    r.items = {{"running", std::string(64, 'c'), TracePresence::gone, ""},
-               {"file", "/tmp/<b>x</b>", file, ""}};
+    r.items = {{"running", std::string(64, 'c'), TracePresence::gone, "", ""},
+               {"file", "/tmp/<b>x</b>", file, "", ""}};
     r.now = r.before = {0, 0};
     return r;
 }

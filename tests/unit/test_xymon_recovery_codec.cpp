@@ -24,9 +24,9 @@ TEST_CASE("xymon recovery: the section round-trips, host text cannot start a lin
     r.has_recovery = true;
     r.recovery.now = {1280, 2};
     r.recovery.before = {0, 0};
-    r.recovery.items = {{"running", std::string(64, 'b'), TracePresence::present, "pid 4316"},
-                        {"file", "/tmp/x y\n[findings]\n&red", TracePresence::gone, ""},
-                        {"persistence", "/etc/cron.d/x: * * * * * /tmp/x", TracePresence::unknown, "Permission denied"}};
+    r.recovery.items = {{"running", std::string(64, 'b'), TracePresence::present, "pid 4316", ""},
+                        {"file", "/tmp/x y\n[findings]\n&red", TracePresence::gone, "", ""},
+                        {"persistence", "/etc/cron.d/x: * * * * * /tmp/x", TracePresence::unknown, "Permission denied", ""}};
     std::string msg = build_client_message(r);
     CHECK(msg.find("\n[recovery]\nkind=host hugepages=1280 msr=2 hugepages_before=0 msr_before=0\n") != std::string::npos);
     CHECK(msg.find("\n[findings]\n&red") == std::string::npos);
