@@ -319,7 +319,6 @@ MergeReport merge_and_write(const FeedConfig& cfg, const std::vector<FeedReport>
         mr_.notes.push_back(fmt::format("{} entries dropped as shared addresses (allow list), e.g. {}",
                                         m.dropped_shared, m.shared_examples[0]));
 
-    std::string error;
     Expected<std::string> existing = read_file(cfg.output, kMaxFeedFile);
     std::string old_version = existing ? list_version(*existing) : "";
     if (!old_version.empty() && version_hash(old_version) == m.content_hash) {
@@ -327,13 +326,14 @@ MergeReport merge_and_write(const FeedConfig& cfg, const std::vector<FeedReport>
     } else {
         mr_.version = make_version(now, m.content_hash);
         std::string parent = cfg.output.substr(0, cfg.output.rfind('/'));
-        if ((parent.empty() || succeeded(make_dirs(parent), error)) &&
-            succeeded(write_file_atomic(cfg.output, render_merged_list(m, mr_.version, now)), error)) {
+        Status written = parent.empty() ? Status{} : make_dirs(parent);
+        if (written) written = write_file_atomic(cfg.output, render_merged_list(m, mr_.version, now));
+        if (written) {
             mr_.changed = true;
             log_line(fmt::format("merged list {} written: version {}, {} entries", cfg.output, mr_.version,
                                  m.entries.size()));
         } else {
-            mr_.problems.push_back("cannot write the merged list: " + error);
+            mr_.problems.push_back("cannot write the merged list: " + written.error().message);
             mr_.version = old_version;
         }
     }
@@ -342,9 +342,10 @@ MergeReport merge_and_write(const FeedConfig& cfg, const std::vector<FeedReport>
         // (/etc/xymon) and expands `include` lines, so a one-line stub publishes OUTPUT.
         std::string stub = "include " + cfg.output + "\n";
         Expected<std::string> current = read_file(cfg.publish, kMaxFeedFile);
-        if (!(current && *current == stub) && !succeeded(write_file_atomic(cfg.publish, stub), error))
+        Status published = current && *current == stub ? Status{} : write_file_atomic(cfg.publish, stub);
+        if (!published)
             mr_.problems.push_back(fmt::format("cannot publish {} for clients: {} (make install creates it)",
-                                               cfg.publish, error));
+                                               cfg.publish, published.error().message));
     }
     return mr_;
 }

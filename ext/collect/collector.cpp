@@ -551,8 +551,7 @@ void save_baseline(const CollectOptions& opt, const Baseline& b, const CpuTotals
     next.uptime = b.now_uptime;
     next.host_total_ticks = host_now.total;
     next.host_busy_ticks = host_now.busy;
-    std::string err;
-    save_cpu_state(opt.state_file, next, err);
+    (void)save_cpu_state(opt.state_file, next);   // a failed save costs one cycle's CPU deltas
 }
 
 // 4. Sockets of every network namespace, mapped to their processes; the fd cache for the next
@@ -580,8 +579,7 @@ void read_sockets(Scanner& sc, const CollectOptions& opt, const Baseline& b, con
             w.add(snap.procs[i].pid, snap.procs[i].start_ticks, pass.fd_counts[i], snap.procs[i].socket_inodes);
     for (const SocketInfo& k : snap.sockets)
         if (k.inode && k.pids.empty()) w.add_ownerless(k.inode);
-    std::string err;
-    w.commit(err);   // a failed save costs a full read next cycle
+    (void)w.commit();   // a failed save costs a full read next cycle
 }
 
 int count_netns(const Snapshot& snap) {

@@ -135,8 +135,8 @@ bool load_cpu_state(const std::string& path, CpuState& out) {
     return text && parse_cpu_state(*text, out);
 }
 
-bool save_cpu_state(const std::string& path, const CpuState& st, std::string& error) {
-    return succeeded(write_file_atomic(path, serialize_cpu_state(st), 0600, false), error);
+Status save_cpu_state(const std::string& path, const CpuState& st) {
+    return write_file_atomic(path, serialize_cpu_state(st), 0600, false);
 }
 
 double cores_used(uint64_t delta_ticks, long hz, double seconds) {

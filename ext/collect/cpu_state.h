@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/expected.h"
+
 namespace mr {
 
 struct CpuThreadEntry {
@@ -45,8 +47,8 @@ std::string serialize_cpu_state(const CpuState& st);
 bool parse_cpu_state(std::string_view text, CpuState& out);
 
 bool load_cpu_state(const std::string& path, CpuState& out);
-// temp file + rename, so a reader never sees half a file. False with `error` set on failure.
-bool save_cpu_state(const std::string& path, const CpuState& st, std::string& error);
+// temp file + rename, so a reader never sees half a file.
+Status save_cpu_state(const std::string& path, const CpuState& st);
 
 // Ticks used since `prev` (0 when the counter went backwards).
 inline uint64_t ticks_since(uint64_t now, uint64_t prev) { return now > prev ? now - prev : 0; }

@@ -132,19 +132,18 @@ void FdCacheWriter::add_ownerless(uint64_t inode) {
     if (buf_.size() >= 64 * 1024) flush();
 }
 
-bool FdCacheWriter::commit(std::string& error) {
+Status FdCacheWriter::commit() {
     if (!in_ownerless_) buf_ += 'o';
     buf_ += "\nend\n";
     flush();
     int fd = fd_;
     fd_ = -1;
     bool ok = !failed_ && fd >= 0 && ::close(fd) == 0 && ::rename(tmp_.c_str(), path_.c_str()) == 0;
-    if (!ok) {
-        error = path_ + ": " + std::strerror(errno ? errno : EIO);
-        if (fd >= 0 && failed_) ::close(fd);
-        ::unlink(tmp_.c_str());
-    }
-    return ok;
+    if (ok) return {};
+    std::string error = path_ + ": " + std::strerror(errno ? errno : EIO);
+    if (fd >= 0 && failed_) ::close(fd);
+    ::unlink(tmp_.c_str());
+    return fail(error);
 }
 
 bool parse_fd_cache(std::string_view text, FdCache& out) {
@@ -198,9 +197,9 @@ bool load_fd_cache(const std::string& path, FdCache& out) {
     return text && parse_fd_cache(*text, out);
 }
 
-bool save_fd_cache(const std::string& path, const FdCache& c, std::string& error) {
+Status save_fd_cache(const std::string& path, const FdCache& c) {
     // A lost cache only costs a full scan: no fsync.
-    return succeeded(write_file_atomic(path, serialize_fd_cache(c), 0600, false), error);
+    return write_file_atomic(path, serialize_fd_cache(c), 0600, false);
 }
 
 }  // namespace mr

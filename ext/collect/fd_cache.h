@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -45,7 +46,7 @@ public:
     ~FdCacheWriter();
     void add(int pid, uint64_t start, uint64_t fd_count, const std::vector<SocketInode>& socket_inodes);
     void add_ownerless(uint64_t inode);   // after every add()
-    bool commit(std::string& error);
+    Status commit();
 
 private:
     void flush();
@@ -58,6 +59,6 @@ std::string serialize_fd_cache(const FdCache& c);
 // False (and `out` unusable) on any malformed line: a corrupt file is no cache.
 bool parse_fd_cache(std::string_view text, FdCache& out);
 bool load_fd_cache(const std::string& path, FdCache& out);
-bool save_fd_cache(const std::string& path, const FdCache& c, std::string& error);
+Status save_fd_cache(const std::string& path, const FdCache& c);
 
 }  // namespace mr

@@ -359,8 +359,7 @@ TEST_CASE("collector: fixture pid reuse in the state file gives no delta from th
     CpuState st;
     REQUIRE(load_cpu_state(o.state_file, st));
     st.uptime = 900;  // the baseline was taken at 900 s
-    std::string err;
-    REQUIRE(save_cpu_state(o.state_file, st, err));
+    REQUIRE(save_cpu_state(o.state_file, st));
     FakeProc fresh;
     fresh.pid = 900;
     fresh.exe = "/usr/bin/new";
@@ -391,8 +390,7 @@ TEST_CASE("collector: fixture corrupt or foreign state file means no state") {
     CpuState other;
     other.boot_id = "another-boot";
     other.uptime = 10;
-    std::string err;
-    REQUIRE(save_cpu_state(o.state_file, other, err));
+    REQUIRE(save_cpu_state(o.state_file, other));
     CHECK(collect(o).first_sample);
 }
 
