@@ -91,7 +91,6 @@ void incident_pages(const Options& o, std::vector<mr::Incident>& all) {
     all = mr::IncidentStore(o.incidents_dir).load_all(&warnings);
     for (const auto& w : warnings) warn("incident skipped: " + w);
     mr::EntryHintRules rules;
-    std::string error;
     std::string hints = o.rules_dir + "/entry-hints.txt";
     mr::Expected<mr::EntryHintRules> r =
         mr::read_file(hints).and_then([&](const std::string& text) { return mr::parse_entry_hints(text, hints); });
@@ -103,8 +102,7 @@ void incident_pages(const Options& o, std::vector<mr::Incident>& all) {
     ic.incidents_dir = o.incidents_dir;
     ic.env = o.cfg.env;
     ic.now = o.cfg.now;
-    mr::IncidentPagesResult res;
-    if (!mr::generate_incident_pages(all, rules, ic, res, &error)) warn("incident pages: " + error);
+    if (auto res = mr::generate_incident_pages(all, rules, ic); !res) warn("incident pages: " + res.error().message);
 }
 
 mr::Expected<std::vector<mr::BoardEntry>> load_board(const Options& o) {

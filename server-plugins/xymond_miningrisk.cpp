@@ -203,8 +203,7 @@ int run_test(ServerWorker& w, const std::string& path) {
 // incidents' events file, which the client-channel worker merges into the open incident.
 int run_incident_events(const std::string& dir, size_t max_message, const std::string& log_file) {
     IncidentStore store(dir);
-    std::string error;
-    if (!store.prepare(error)) log_line("incident events: " + error);
+    if (Status ready = store.prepare(); !ready) log_line("incident events: " + ready.error().message);
     log_line("xymond_miningrisk --incident-events started (incidents " + dir + ")");
     ChannelReader reader(max_message);
     std::vector<char> buf(64 * 1024);
@@ -223,7 +222,8 @@ int run_incident_events(const std::string& dir, size_t max_message, const std::s
             }
             std::optional<HostEvent> e = side_event(msg);
             if (!e) continue;
-            if (!store.append_event(*e, error)) log_line("incident event for " + e->host + " lost: " + error);
+            if (Status kept = store.append_event(*e); !kept)
+                log_line("incident event for " + e->host + " lost: " + kept.error().message);
             else log_debug("incident event " + e->event.kind + " for " + e->host);
         }
     }

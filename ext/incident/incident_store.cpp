@@ -35,53 +35,36 @@ bool safe_id(const std::string& id) {
     return true;
 }
 
-bool IncidentStore::prepare(std::string& error) const {
-    if (mkdir(dir_.c_str(), 0775) != 0 && errno != EEXIST) {
-        error = "cannot create " + dir_ + ": " + std::strerror(errno);
-        return false;
-    }
-    if (access(dir_.c_str(), W_OK) != 0) {
-        error = dir_ + " is not writable: " + std::strerror(errno);
-        return false;
-    }
-    return true;
+Status IncidentStore::prepare() const {
+    if (mkdir(dir_.c_str(), 0775) != 0 && errno != EEXIST) return fail("cannot create " + dir_ + ": " + std::strerror(errno));
+    if (access(dir_.c_str(), W_OK) != 0) return fail(dir_ + " is not writable: " + std::strerror(errno));
+    return {};
 }
 
-bool IncidentStore::load(const std::string& id, Incident& out, std::string& error) const {
-    if (!safe_id(id)) {
-        error = "bad incident id";
-        return false;
-    }
+Expected<Incident> IncidentStore::load(const std::string& id) const {
+    if (!safe_id(id)) return fail("bad incident id");
     Expected<std::string> text = read_file(state_path(id), kMaxStateBytes);
-    if (!succeeded(text, error)) return false;
+    if (!text) return fail(text.error());
     Expected<Incident> parsed = parse_incident(*text);
-    if (!parsed) {
-        error = state_path(id) + ": " + parsed.error().message;
-        return false;
-    }
-    out = std::move(*parsed);
-    if (Expected<std::string> lessons = read_file(lessons_path(id), kMaxLessonsBytes)) out.lessons = std::move(*lessons);
-    return true;
+    if (!parsed) return fail(state_path(id) + ": " + parsed.error().message);
+    if (Expected<std::string> lessons = read_file(lessons_path(id), kMaxLessonsBytes)) parsed->lessons = std::move(*lessons);
+    return parsed;
 }
 
 std::vector<Incident> IncidentStore::load_all(std::vector<std::string>* warnings) const {
     std::vector<Incident> out;
     for (const std::string& n : list_dir_names(dir_)) {
         if (n.size() <= 6 || n.compare(n.size() - 6, 6, ".state") != 0 || n == kMemoFile) continue;
-        Incident inc;
-        std::string error;
-        if (load(n.substr(0, n.size() - 6), inc, error)) out.push_back(std::move(inc));
-        else if (warnings) warnings->push_back(error);
+        Expected<Incident> inc = load(n.substr(0, n.size() - 6));
+        if (inc) out.push_back(std::move(*inc));
+        else if (warnings) warnings->push_back(inc.error().message);
     }
     return out;
 }
 
-bool IncidentStore::save(const Incident& inc, std::string& error, bool durable) const {
-    if (!safe_id(inc.id)) {
-        error = "incident id unfit for a file name";
-        return false;
-    }
-    if (!succeeded(write_file_atomic(state_path(inc.id), serialize_incident(inc), 0644, durable), error)) return false;
+Status IncidentStore::save(const Incident& inc, bool durable) const {
+    if (!safe_id(inc.id)) return fail("incident id unfit for a file name");
+    if (Status w = write_file_atomic(state_path(inc.id), serialize_incident(inc), 0644, durable); !w) return w;
     std::string lp = lessons_path(inc.id);
     if (access(lp.c_str(), F_OK) != 0) {
         // Group-writable: engineers in group xymon fill it in; the worker never overwrites it.
@@ -94,7 +77,7 @@ bool IncidentStore::save(const Incident& inc, std::string& error, bool durable) 
             ::close(fd);
         }
     }
-    return true;
+    return {};
 }
 
 std::map<std::string, HostMemo> IncidentStore::load_memos() const {
@@ -125,8 +108,7 @@ uint64_t IncidentStore::saved_events_offset() const {
     return 0;
 }
 
-bool IncidentStore::save_memos(const std::map<std::string, HostMemo>& memos, uint64_t events_offset,
-                               std::string& error) const {
+Status IncidentStore::save_memos(const std::map<std::string, HostMemo>& memos, uint64_t events_offset) const {
     std::string out = "# miningrisk incident worker: last colour per host\n";
     out += "events " + encode_kv_line({{"offset", std::to_string(events_offset)}}) + "\n";
     for (const auto& [host, m] : memos) {
@@ -135,26 +117,20 @@ bool IncidentStore::save_memos(const std::map<std::string, HostMemo>& memos, uin
                                          {"first_yellow", std::to_string(m.first_yellow)},
                                          {"changed", std::to_string(m.last_change)}}) + "\n";
     }
-    return succeeded(write_file_atomic(dir_ + "/" + kMemoFile, out, 0644, false), error);
+    return write_file_atomic(dir_ + "/" + kMemoFile, out, 0644, false);
 }
 
-bool IncidentStore::append_event(const HostEvent& e, std::string& error) const {
+Status IncidentStore::append_event(const HostEvent& e) const {
     std::string line = encode_kv_line({{"host", e.host}, {"time", std::to_string(e.event.time)},
                                        {"source", e.event.source}, {"kind", e.event.kind},
                                        {"text", e.event.text.substr(0, 2000)}}) + "\n";
     int fd = ::open((dir_ + "/" + kEventsFile).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        error = std::string("cannot open the events file: ") + std::strerror(errno);
-        return false;
-    }
+    if (fd < 0) return fail(std::string("cannot open the events file: ") + std::strerror(errno));
     ssize_t w = ::write(fd, line.data(), line.size());
     int saved = errno;
     ::close(fd);
-    if (w != static_cast<ssize_t>(line.size())) {
-        error = std::string("cannot append to the events file: ") + std::strerror(saved);
-        return false;
-    }
-    return true;
+    if (w != static_cast<ssize_t>(line.size())) return fail(std::string("cannot append to the events file: ") + std::strerror(saved));
+    return {};
 }
 
 std::vector<HostEvent> IncidentStore::read_events(uint64_t& offset) const {

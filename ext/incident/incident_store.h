@@ -11,6 +11,7 @@
 
 #include "incident/incident.h"
 #include "incident/lifecycle.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -27,24 +28,24 @@ public:
     explicit IncidentStore(std::string dir) : dir_(std::move(dir)) {}
     const std::string& dir() const { return dir_; }
 
-    // Creates the directory if needed; false with a reason when it cannot be used.
-    bool prepare(std::string& error) const;
+    // Creates the directory if needed; the reason when it cannot be used.
+    Status prepare() const;
     // Every incident in the directory (a file that does not parse is skipped and named in `warnings`).
     std::vector<Incident> load_all(std::vector<std::string>* warnings = nullptr) const;
-    bool load(const std::string& id, Incident& out, std::string& error) const;
+    Expected<Incident> load(const std::string& id) const;
     // Writes ID.state atomically, and ID.lessons.txt from the checklist when it does not exist.
     // durable=false skips the fsyncs (still atomic): for the routine updates between the
     // moments that matter (opened, relapse, closed).
-    bool save(const Incident& inc, std::string& error, bool durable = true) const;
+    Status save(const Incident& inc, bool durable = true) const;
     std::string lessons_path(const std::string& id) const { return dir_ + "/" + id + ".lessons.txt"; }
     std::string state_path(const std::string& id) const { return dir_ + "/" + id + ".state"; }
 
     std::map<std::string, HostMemo> load_memos() const;
-    bool save_memos(const std::map<std::string, HostMemo>& memos, uint64_t events_offset, std::string& error) const;
+    Status save_memos(const std::map<std::string, HostMemo>& memos, uint64_t events_offset) const;
     uint64_t saved_events_offset() const;
 
     // Appends one event line (the page/enadis side of the worker). One write(2) with O_APPEND.
-    bool append_event(const HostEvent& e, std::string& error) const;
+    Status append_event(const HostEvent& e) const;
     // The events after `offset` (complete lines only); `offset` moves past them. A file that
     // shrank (rotated) is read from its start.
     std::vector<HostEvent> read_events(uint64_t& offset) const;

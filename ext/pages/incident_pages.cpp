@@ -170,27 +170,23 @@ std::string render_incidents_index(const std::vector<const Incident*>& newest_fi
     return doc.serialize();
 }
 
-bool generate_incident_pages(const std::vector<Incident>& all, const EntryHintRules& rules,
-                             const IncidentPagesConfig& cfg, IncidentPagesResult& result, std::string* error) {
-    result = IncidentPagesResult{};
+Expected<IncidentPagesResult> generate_incident_pages(const std::vector<Incident>& all, const EntryHintRules& rules,
+                                                      const IncidentPagesConfig& cfg) {
+    IncidentPagesResult result;
     auto first = [&](const char* a, const char* b) {
         return read_file(cfg.templates_dir + "/" + a).or_else([&](const Error&) { return read_file(cfg.templates_dir + "/" + b); })
             .value_or("");
     };
     std::string header_text = first("miningrisk_header", "stdnormal_header");
     std::string footer_text = first("miningrisk_footer", "stdnormal_footer");
-    if (header_text.empty()) {
-        if (error) *error = "no miningrisk_header or stdnormal_header in " + cfg.templates_dir;
-        return false;
-    }
+    if (header_text.empty()) return fail("no miningrisk_header or stdnormal_header in " + cfg.templates_dir);
     PreparedTemplate header(header_text, cfg.env), footer(footer_text, cfg.env);
-    std::string err;
-    bool ok = true;
+    Status written;   // the last write that failed
     auto write_if_changed = [&](const std::string& name, const std::string& content) {
         std::string path = cfg.www_dir + "/" + name;
         if (read_file(path).value_or("") == content) return;
-        if (succeeded(write_file_atomic(path, content, 0644, false), err)) ++result.files_written;
-        else ok = false;
+        if (Status w = write_file_atomic(path, content, 0644, false)) ++result.files_written;
+        else written = w;
     };
     std::vector<const Incident*> order;
     IncidentStore store(cfg.incidents_dir);
@@ -213,8 +209,8 @@ bool generate_incident_pages(const std::vector<Incident>& all, const EntryHintRu
     bool any_open = std::any_of(order.begin(), order.end(), [](const Incident* i) { return i->is_open(); });
     TemplateVars sp = page_specials(any_open ? "red" : "green", utc_time(cfg.now), 60, "", "incidents");
     write_if_changed("incidents.html", header.expand(sp) + render_incidents_index(order, cfg.now) + footer.expand(sp));
-    if (!ok && error) *error = err;
-    return ok;
+    if (!written) return fail(written.error());
+    return result;
 }
 
 }  // namespace mr

@@ -11,6 +11,7 @@
 #include "incident/entry_hints.h"
 #include "incident/incident.h"
 #include "incident/incident_report.h"
+#include "util/expected.h"
 #include "xymon/xymon_template.h"
 
 namespace mr {
@@ -38,8 +39,9 @@ struct IncidentPagesResult {
     size_t skipped = 0;              // ids unfit for a file name
 };
 
-// Writes every incident's page and exports (only when changed) and the index.
-bool generate_incident_pages(const std::vector<Incident>& all, const EntryHintRules& rules,
-                             const IncidentPagesConfig& cfg, IncidentPagesResult& result, std::string* error);
+// Writes every incident's page and exports (only when changed) and the index; a file that cannot
+// be written is named in the error, the others are still written.
+Expected<IncidentPagesResult> generate_incident_pages(const std::vector<Incident>& all, const EntryHintRules& rules,
+                                                      const IncidentPagesConfig& cfg);
 
 }  // namespace mr

@@ -12,10 +12,10 @@ namespace mr {
 IncidentDriver::IncidentDriver(std::string incidents_dir, std::string siem_config_path)
     : store_(std::move(incidents_dir)), siem_path_(std::move(siem_config_path)) {}
 
-bool IncidentDriver::init(std::string& error) {
+Status IncidentDriver::init() {
     maybe_reload_config(0);
-    if (store_.dir().empty()) return false;
-    if (!store_.prepare(error)) return false;
+    if (store_.dir().empty()) return fail("no incidents directory");
+    if (Status ready = store_.prepare(); !ready) return ready;
     std::vector<std::string> warnings;
     for (Incident& inc : store_.load_all(&warnings)) {
         if (!inc.is_open()) {
@@ -32,7 +32,7 @@ bool IncidentDriver::init(std::string& error) {
     memos_ = store_.load_memos();
     events_offset_ = store_.saved_events_offset();
     enabled_ = true;
-    return true;
+    return {};
 }
 
 void IncidentDriver::maybe_reload_config(std::time_t now) {
@@ -63,8 +63,8 @@ void IncidentDriver::maybe_reload_config(std::time_t now) {
 }
 
 void IncidentDriver::save(const Incident& inc, bool durable) {
-    std::string error;
-    if (!store_.save(inc, error, durable)) log_.push_back("incident " + inc.id + " not saved: " + error);
+    if (Status saved = store_.save(inc, durable); !saved)
+        log_.push_back("incident " + inc.id + " not saved: " + saved.error().message);
 }
 
 // The host memory is one file for all hosts: written at most every 5 s, not per colour change
@@ -82,8 +82,8 @@ void IncidentDriver::flush_memos() {
     dirty_hosts_.clear();
     memos_saved_ = std::time(nullptr);
     if (!memos_dirty_) return;
-    std::string error;
-    if (!store_.save_memos(memos_, events_offset_, error)) log_.push_back("host memory not saved: " + error);
+    if (Status saved = store_.save_memos(memos_, events_offset_); !saved)
+        log_.push_back("host memory not saved: " + saved.error().message);
     memos_dirty_ = false;
 }
 

@@ -16,6 +16,7 @@
 #include "model/evidence.h"
 #include "incident/lifecycle.h"
 #include "siem/siem_output.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -49,8 +50,8 @@ public:
     ~IncidentDriver() { flush_memos(); }
     IncidentDriver(const IncidentDriver&) = delete;
     IncidentDriver& operator=(const IncidentDriver&) = delete;
-    // Loads the incidents and host memory; false (logged by the caller) when the directory is unusable.
-    bool init(std::string& error);
+    // Loads the incidents and host memory; the reason (logged by the caller) when the directory is unusable.
+    Status init();
     // Re-reads the SIEM config when it changed; a broken one keeps the previous settings.
     void maybe_reload_config(std::time_t now);
     IncidentLink observe(const ScoredReport& r, const IncidentSettings& settings);

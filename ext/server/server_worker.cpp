@@ -38,9 +38,8 @@ void ServerWorker::init() {
     load_policy();
     if (!opt_.incidents_dir.empty()) {
         incidents_ = std::make_unique<IncidentDriver>(opt_.incidents_dir, opt_.siem_config);
-        std::string error;
-        if (!incidents_->init(error)) {
-            log_line("incidents off: " + error);
+        if (Status ready = incidents_->init(); !ready) {
+            log_line("incidents off: " + ready.error().message);
             incidents_.reset();
         } else {
             log_line("incidents in " + opt_.incidents_dir);

@@ -54,12 +54,5 @@ inline tl::unexpected<Error> fail_at(std::string_view file, long line, std::stri
     return tl::make_unexpected(Error{at_line(file, line, message), std::string(file), line});
 }
 
-// For a function that still reports as (bool, std::string& error): true, or false with the
-// message copied out. `return succeeded(write_file_atomic(path, text), error);`
-template <class T>
-bool succeeded(const Expected<T>& result, std::string& error) {
-    if (!result) error = result.error().message;
-    return bool(result);
-}
 
 }  // namespace mr

@@ -89,19 +89,17 @@ TEST_CASE("incident driver: state survives a restart; side events join the open 
     std::string id;
     {
         IncidentDriver drv(d.path, cfg);
-        std::string error;
-        REQUIRE(drv.init(error));
+        REQUIRE(drv.init());
         IncidentLink l = drv.observe(r, s);
         CHECK(l.id == "web01-20261203T060000Z");
         id = l.id;
         IncidentStore store(d.path);
-        REQUIRE(store.append_event({"web01", {1796277700, "xymond", "acknowledged", "acknowledged: on it"}}, error));
-        REQUIRE(store.append_event({"other", {1796277700, "xymond", "acknowledged", "not ours"}}, error));
+        REQUIRE(store.append_event({"web01", {1796277700, "xymond", "acknowledged", "acknowledged: on it"}}));
+        REQUIRE(store.append_event({"other", {1796277700, "xymond", "acknowledged", "not ours"}}));
     }
     // A new worker (restart) picks the incident up, merges the ack and closes after 2 clean cycles.
     IncidentDriver drv(d.path, cfg);
-    std::string error;
-    REQUIRE(drv.init(error));
+    REQUIRE(drv.init());
     r.color = Color::green;
     r.findings = &none;
     r.time += 300;
@@ -115,8 +113,9 @@ TEST_CASE("incident driver: state survives a restart; side events join the open 
     r.time += kRecoveredShownSeconds + 1;
     CHECK(drv.observe(r, s).id.empty());
     IncidentStore store(d.path);
-    Incident inc;
-    REQUIRE(store.load(id, inc, error));
+    Expected<Incident> loaded = store.load(id);
+    REQUIRE(loaded);
+    const Incident& inc = *loaded;
     CHECK(inc.state == IncidentState::recovered);
     std::vector<std::string> kinds;
     for (const auto& e : inc.timeline) kinds.push_back(e.kind);

@@ -34,8 +34,7 @@ RecoveryFacts facts(TracePresence file) {
 TEST_CASE("server recovery: a trace left is yellow with why, clean verified cycles close the incident") {
     TempDir d;
     IncidentDriver drv(d.path, d.path + "/none.cfg");
-    std::string error;
-    REQUIRE(drv.init(error));
+    REQUIRE(drv.init());
     Finding f;
     f.pid = 4316;
     f.comm = "xmrig";
