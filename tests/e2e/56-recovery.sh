@@ -29,6 +29,7 @@ xymon_add_host "$HOST"
 xq "drop $HOST miningrisk" >/dev/null 2>&1
 rm -f "$INC/$HOST-"*
 rm -rf "$EVIDENCE/$HOST-"*
+xymon_down; xymon_up   # the worker forgets an incident a failed earlier run left open
 web_up || { not_ok "private apache starts on 127.0.0.1:$MR_WEB_PORT"; finish; exit 1; }
 TMPD=$(mktemp -d /tmp/mr-rec.XXXXXX)
 chown xymon "$TMPD"
@@ -39,9 +40,10 @@ restore() {
     _sim_cleanup
 }
 trap restore EXIT
-# The machine's own tool runner (a root binary run from a memfd) is yellow on every host here; it
-# is not under test: allowed in this host's scope so that clean cycles can be green.
-printf 'HOST=%s\n\tINCIDENT CLEAN_CYCLES=3\n\tALLOW EXE=%%^/?memfd: USER=root REASON="the test machine tool runner" EXPIRES=2099-12-31\n' \
+# The machine's own tool runner (a root binary run from a memfd) and other worktrees' unit tests
+# (their binary holds IOC strings) colour every host here; not under test: allowed in this host's
+# scope so that clean cycles can be green (their snapshots' traces are not the incident's).
+printf 'HOST=%s\n\tINCIDENT CLEAN_CYCLES=3\n\tALLOW EXE=%%^/?memfd: USER=root REASON="the test machine tool runner" EXPIRES=2099-12-31\n\tALLOW EXE=%%/tests/unit/unit-tests USER=root REASON="other worktrees unit tests (IOC strings)" EXPIRES=2099-12-31\n' \
     $HOST >>"$POLICY"
 sleep 6   # the worker looks at the policy every 5 s
 
@@ -156,7 +158,9 @@ check "the incident is recovered" grep -q "state=recovered " "$INC/$ID.state"
 check "the recovered event says it was verified on the host" \
     grep -q "kind=recovered text=recovered:%203%20clean%20cycles%20in%20a%20row,%20verified%20on%20the%20host" "$INC/$ID.state"
 check_contains "line 1 shows recovered at" "$(line1)" "incident recovered at "
-check "the column is green" test "$(xymon_color "$HOST" miningrisk)" = green
+# (the status, not the board's colour: after this many changes in minutes xymond's flap
+# detection keeps showing the worst colour for a while)
+check_contains "the status is green" "$(line1)" "green no miner found"
 check "the page generator runs again" pages
 page=$(curl -s --max-time 30 "$MR_WEB_URL/xymon/$OUT/incident-$ID.html")
 check_contains "the incident page shows recovered at" "$page" "Status: recovered at "
