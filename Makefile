@@ -40,7 +40,7 @@ VERSION    := $(shell sed -n 's/.*kMiningriskVersion = "\(.*\)";.*/\1/p' ext/uti
 # option cannot be missing; the file formats from */man/*.5 (see server-plugins/man/README).
 MAN_DIR    := $(BUILD)/man
 MAN_PAGES  := $(MAN_DIR)/miningrisk-client.1 $(MAN_DIR)/xymond_miningrisk.8 $(MAN_DIR)/miningrisk-pages.8 \
-              $(MAN_DIR)/miningrisk-feed.8 $(patsubst %,$(MAN_DIR)/%,$(notdir $(wildcard client-tests/man/*.5 server-plugins/man/*.5)))
+              $(MAN_DIR)/miningrisk-feed.8 $(MAN_DIR)/miningrisk-order.8 $(patsubst %,$(MAN_DIR)/%,$(notdir $(wildcard client-tests/man/*.5 server-plugins/man/*.5)))
 MAN_DATE   := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%d)
 
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.cpp))
@@ -124,7 +124,8 @@ install: programs man
 uninstall:
 	rm -f $(DESTDIR)$(XYMON_CLIENT_EXT)/*miningrisk* $(DESTDIR)$(XYMON_SERVER_EXT)/*miningrisk* \
 	      $(DESTDIR)$(XYMON_ETC)/*.d/*miningrisk* $(DESTDIR)$(XYMON_ETC)/*miningrisk* $(DESTDIR)$(XYMON_ETC)/web/miningrisk* \
-	      $(DESTDIR)/etc/logrotate.d/miningrisk
+	      $(DESTDIR)/etc/logrotate.d/miningrisk $(DESTDIR)/usr/lib/xymon/cgi-secure/miningrisk-order \
+	      $(DESTDIR)/etc/apache2/conf-available/miningrisk-order.conf
 	rm -f $(foreach m,$(MAN_PAGES),$(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -rf $(DESTDIR)$(MR_SHARE) $(DESTDIR)$(XYMON_WWW)/miningrisk $(DESTDIR)/var/lib/xymon/tmp/miningrisk*
 	rm -f $(DESTDIR)/etc/sudoers.d/miningrisk   # the evidence itself is kept

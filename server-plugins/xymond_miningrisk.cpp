@@ -35,6 +35,7 @@
 #include "incident/incident_store.h"
 #include "util/file_io.h"
 #include "server/side_events.h"
+#include "server/order_publisher.h"
 
 using namespace mr;
 
@@ -71,7 +72,12 @@ const CliSpec& cli_spec() {
          {"--incident-json", "FILE", "read an incident's .json export back and print it as its state file\n"
                                       "(what the incident directory holds, lessons aside)"},
          {"--incident-events", "", "under xymond_channel --channel=page or --channel=enadis: record paged,\n"
-                                   "acknowledged, disabled and enabled for the incidents"}},
+                                   "acknowledged, disabled and enabled for the incidents"},
+         {"--orders", "", "under xymond_channel --channel=user: publish operators' orders (usermsg\n"
+                          "miningrisk-order from the miningrisk-order CGI) for the hosts' clients"},
+         {"--orders-dir", "DIR", "with --orders: the hosts' order files (default /var/lib/xymon/miningrisk/orders)"},
+         {"--order-key", "FILE", "with --orders: the key orders are signed with\n"
+                                 "(default /var/lib/xymon/miningrisk/order.key)"}},
         {},
         "Exit status: 0 done, 1 --test posted nothing or --show-policy could not load the policy,\n"
         "2 wrong usage."};
@@ -230,6 +236,32 @@ int run_incident_events(const std::string& dir, size_t max_message, const std::s
     return 0;
 }
 
+// The user channel: operators' orders from the CGI, checked and published per host.
+int run_orders(const OrderPublisherOptions& opt, size_t max_message, const std::string& log_file) {
+    OrderPublisher pub(opt);
+    log_line("xymond_miningrisk --orders started (orders in " + opt.dir + ")");
+    ChannelReader reader(max_message);
+    std::vector<char> buf(64 * 1024);
+    ChannelMessage msg;
+    for (;;) {
+        ssize_t n = read(0, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        reader.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
+        for (const auto& l : reader.take_log()) log_line(l);
+        while (reader.next(msg)) {
+            if (msg.channel == "shutdown") return 0;
+            if (msg.channel == "logrotate" && !log_file.empty()) {
+                std::freopen(log_file.c_str(), "a", stderr);
+                continue;
+            }
+            pub.handle(msg, static_cast<int64_t>(std::time(nullptr)));
+            for (const auto& l : pub.take_log()) log_line(l);
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char** argv) {
     const CliSpec& spec = cli_spec();
     CliArgs a = handle_cli(spec, argc, argv);
@@ -273,6 +305,12 @@ int main(int argc, char** argv) {
     }
     std::string incidents = a.get("--incidents", kIncidentDir);
     if (a.has("--incident-events")) return run_incident_events(incidents, max_message, log_file);
+    if (a.has("--orders")) {
+        OrderPublisherOptions oo;
+        oo.dir = a.get("--orders-dir", oo.dir);
+        oo.key_file = a.get("--order-key", oo.key_file);
+        return run_orders(oo, max_message, log_file);
+    }
     // Incidents only in the live worker: --test must not write state or SIEM events.
     if (test_file.empty() && !a.has("--no-incidents")) opt.incidents_dir = incidents;
     opt.siem_config = a.get("--siem-config", opt.siem_config);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "server/order_marks.h"
 #include "server/recovery_text.h"
 #include "util/html_escape.h"
 
@@ -296,6 +297,7 @@ std::string build_status_message(const StatusInput& in) {
     snapshot_tables(o, in.snapshots);
     if (in.has_recovery) o += recovery_html(in.recovery);
     containment_table(o, in.containment, in.contain);
+    o += process_marks(in);  // for the drill-down page's order buttons (issue 11)
     if (hidden) o += fmt::format("<p>{} more findings not shown here; see the drill-down page.</p>\n", hidden);
     if (in.findings_unreported > 0)
         o += fmt::format("<p>The client found {} more findings than it reports (it sends the worst {}); "

@@ -50,6 +50,21 @@ install -m 0644 "$HERE/miningrisk-siem.cfg" "$SHARE/miningrisk-siem.cfg.sample"
 # (the list itself only on a live install: a package's worker writes it on its first message)
 [ -n "$DESTDIR" ] || [ -e /var/lib/xymon/miningrisk/contain.txt ] ||
     echo "# miningrisk containment grants (policy CONTAIN per host), written by xymond_miningrisk" >/var/lib/xymon/miningrisk/contain.txt
+# Operators' orders: the CGI in Xymon's authenticated cgi-secure directory (served as
+# /xymon-seccgi/miningrisk-order by the stock Apache snippet, Basic auth against xymonpasswd),
+# the user-channel task that publishes them, the hosts' order files (written by xymon) that
+# clients fetch as `config miningrisk-orders/HOST.cfg` through a link from /etc/xymon, and the
+# key the CGI signs with (xymon:www-data 0640: the CGI reads it, nobody else).
+install -d "$DESTDIR/usr/lib/xymon/cgi-secure"
+install -m 0755 "$BUILD/server-plugins/miningrisk-order" "$DESTDIR/usr/lib/xymon/cgi-secure/miningrisk-order"
+install -m 0644 "$HERE/tasks.d/miningrisk-orders.cfg" "$ETC/tasks.d/miningrisk-orders.cfg"
+install -d "$DESTDIR/etc/apache2/conf-available"
+install -m 0644 "$HERE/apache/miningrisk-order.conf" "$DESTDIR/etc/apache2/conf-available/miningrisk-order.conf"
+install -d "$DESTDIR/var/lib/xymon/miningrisk/orders"
+[ -e "$ETC/miningrisk-orders" ] || ln -s /var/lib/xymon/miningrisk/orders "$ETC/miningrisk-orders"
+if [ -z "$DESTDIR" ] && [ ! -s /var/lib/xymon/miningrisk/order.key ]; then
+    (umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >/var/lib/xymon/miningrisk/order.key)
+fi
 # The pages: generator, task, templates, output directory.
 install -m 0755 "$BUILD/server-plugins/miningrisk-pages" "$EXT/miningrisk-pages"
 install -m 0644 "$HERE/tasks.d/miningrisk-pages.cfg" "$ETC/tasks.d/miningrisk-pages.cfg"
@@ -59,6 +74,8 @@ for t in "$ROOT"/web-templates/*; do install -m 0644 "$t" "$ETC/web/"; done
 if [ -z "$DESTDIR" ] && id xymon >/dev/null 2>&1; then
     chown -R xymon:xymon /var/lib/xymon/miningrisk /var/lib/xymon/www/miningrisk
     chown xymon:adm /var/log/xymon/miningrisk
+    if id www-data >/dev/null 2>&1; then chown xymon:www-data /var/lib/xymon/miningrisk/order.key; fi
+    chmod 0640 /var/lib/xymon/miningrisk/order.key
     # The first merged pool list, from the shipped lists, before any client asks for it.
     su -s /bin/sh xymon -c "$EXT/miningrisk-feed --config $ETC/miningrisk-feed.cfg update" ||
         echo "install-server.sh: the first pool list was not built (see above)" >&2

@@ -10,7 +10,7 @@ version=$(sed -n 's/.*kMiningriskVersion = "\(.*\)";.*/\1/p' "$MR_ROOT/ext/util/
 check "ext/util/version.h names a version" [ -n "$version" ]
 
 for entry in client-tests/miningrisk-client:1 server-plugins/xymond_miningrisk:8 \
-             server-plugins/miningrisk-pages:8 server-plugins/miningrisk-feed:8; do
+             server-plugins/miningrisk-pages:8 server-plugins/miningrisk-feed:8 server-plugins/miningrisk-order:8; do
     bin=$MR_BUILD/${entry%:*}; sec=${entry#*:}; prog=$(basename "$bin")
     out=$("$bin" --help 2>/tmp/mr-cli-err); rc=$?
     check "$prog --help exits 0" [ $rc -eq 0 ]
