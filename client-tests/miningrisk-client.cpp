@@ -17,6 +17,7 @@
 #include "util/version.h"
 #include "client/client_config.h"
 #include "client/contain_step.h"
+#include "client/order_step.h"
 #include "client/evidence_step.h"
 #include "client/recovery_step.h"
 #include "client/client_report.h"
@@ -301,6 +302,18 @@ int main(int argc, char** argv) {
     double spent_so_far = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     eopt.timeout = std::min(13.0, timeout - spent_so_far - 5);
     if (eopt.timeout < 3 || o.dry_run) eopt.enabled = false;  // a dry run changes nothing on the host
+    // Operators' orders first (a snapshot order counts as the evidence; a freeze is seen by
+    // containment), then what is left of the budget for the automatic snapshot.
+    mr::OrderOptions oopt;
+    oopt.tmpdir = o.dry_run ? "" : kopt.tmpdir;
+    oopt.host = eopt.host;
+    oopt.fetch = !o.no_fetch;
+    if (!oopt.tmpdir.empty()) {
+        mr::order_step(oopt, kopt, eopt, r.findings, snap.time);
+        spent_so_far = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        eopt.timeout = std::min(13.0, timeout - spent_so_far - 5);
+        if (eopt.timeout < 3) eopt.enabled = false;
+    }
     r.snapshots = mr::evidence_step(eopt, r.findings, snap, snap.time);
     // Containment after the evidence: a dry run neither acts nor counts cycles.
     if (o.dry_run) kopt.tmpdir.clear();

@@ -2,7 +2,7 @@
 // runs it through `sudo -n` (the sudoers.d drop-in) when both keys allow it. Just before acting
 // it re-checks the process's identity (pid, start time, exe device+inode, sha256) and the rails
 // (never pid 1, kernel threads, Xymon's processes, sshd, an unchanged Debian package binary),
-// then freezes or thaws the process tree, or isolates it from the network (its own nftables
+// then freezes or thaws the process tree (or kills it while frozen: an operator's order), or isolates it from the network (its own nftables
 // table, isolator.h; the pool list on stdin), renews that or takes it away. Prints one record
 // line (xymon/snapshot_codec.h).
 #include <signal.h>
@@ -18,16 +18,18 @@
 #include "respond/contain_rails.h"
 #include "respond/freezer.h"
 #include "respond/isolator.h"
+#include "respond/kill_frozen.h"
 #include "respond/rail_facts.h"
 #include "xymon/snapshot_codec.h"
 
 namespace {
 
 const char* kUsage =
-    "Usage: miningrisk-contain --action freeze|thaw|isolate|renew|unisolate --pid PID --start TICKS\n"
+    "Usage: miningrisk-contain --action freeze|thaw|kill|isolate|renew|unisolate --pid PID --start TICKS\n"
     "                          --sha256 HEX|- --exe-dev N --exe-ino N [--allow-package yes]\n"
     "Freezes (or thaws) the process tree of PID if it is still the process named by start time,\n"
-    "executable device+inode and sha256, and no rail forbids it. isolate and renew drop the tree's\n"
+    "executable device+inode and sha256, and no rail forbids it; kill SIGKILLs the tree only while\n"
+    "it is frozen (an operator's order, after snapshot and freeze). isolate and renew drop the tree's\n"
     "traffic and the pool addresses of the IOC list read on stdin (table inet miningrisk, every\n"
     "element expiring after 4 h unless renewed); unisolate takes the tree's elements away.\n"
     "Run by miningrisk-client via sudo; as real root (not through sudo) also --ttl SECONDS (tests).\n";
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
     const bool through_sudo = std::getenv("SUDO_UID") != nullptr || getuid() != 0;
     if (!ttl.empty() && through_sudo) { std::cerr << "miningrisk-contain: --ttl is refused through sudo\n"; return 2; }
     const bool net = action == "isolate" || action == "renew" || action == "unisolate";
-    if ((action != "freeze" && action != "thaw" && !net) || !digits(pid, 9) || (!ttl.empty() && !digits(ttl, 6)) || !digits(start, 20) || !sha_ok ||
+    if ((action != "freeze" && action != "thaw" && action != "kill" && !net) || !digits(pid, 9) || (!ttl.empty() && !digits(ttl, 6)) || !digits(start, 20) || !sha_ok ||
         !digits(dev, 20) || !digits(ino, 20) || (allow != "yes" && allow != "no")) {
         std::cerr << "miningrisk-contain: bad arguments\n" << kUsage;
         return 2;
@@ -117,12 +119,16 @@ int main(int argc, char** argv) {
     } else {
         mr::FreezerPaths paths = mr::find_freezers();
         mr::FreezeResult r = action == "freeze" ? mr::freeze_tree(paths, rec.pid, rec.start_ticks)
-                                                : mr::thaw_tree(paths, rec.pid, rec.start_ticks);
-        rec.result = r.ok ? "done" : "failed";
+                             : action == "thaw"  ? mr::thaw_tree(paths, rec.pid, rec.start_ticks)
+                                                 : mr::kill_frozen_tree(paths, rec.pid, rec.start_ticks);
+        rec.result = r.ok ? "done" : action == "kill" && r.method.empty() ? "refused" : "failed";
         rec.method = r.method;
         rec.ms = r.ms;
         for (int p : r.pids) rec.pids += (rec.pids.empty() ? "" : ",") + std::to_string(p);
-        rec.reason = r.ok ? (action == "freeze" ? "frozen, no CPU time gained" : "thawed") : r.error;
+        rec.reason = !r.ok ? r.error
+                     : action == "freeze" ? "frozen, no CPU time gained"
+                     : action == "thaw"   ? "thawed"
+                                          : "killed: SIGKILL of the frozen tree";
         if (r.ok && action == "freeze") rec.cpu_ticks = mr::tree_cpu_ticks("/proc", r.pids);
         if (r.ok && r.method == "SIGSTOP") rec.reason += " (SIGSTOP: no cgroup freezer here; kill -CONT would resume it)";
     }

@@ -26,17 +26,8 @@ namespace {
 
 std::string state_path(const ContainOptions& o) { return o.tmpdir + "/miningrisk-contain.state"; }
 
-ContainState load(const ContainOptions& o, int64_t now) {
-    std::string text;
-    if (o.tmpdir.empty() || !read_prefix_into(state_path(o), text, 4u << 20)) return {};
-    return parse_contain_state(text, now);
-}
-
-void save(const ContainOptions& o, const ContainState& s, int64_t now) {
-    if (o.tmpdir.empty()) return;
-    if (Status st = write_file_atomic(state_path(o), format_contain_state(s, now), 0600, false); !st)
-        log_line(st.error().message);
-}
+ContainState load(const ContainOptions& o, int64_t now) { return load_contain_state(o, now); }
+void save(const ContainOptions& o, const ContainState& s, int64_t now) { save_contain_state(o, s, now); }
 
 void log_record(const ContainmentRecord& r) {
     log_line("containment: pid " + std::to_string(r.pid) + " (" + clip_evidence(r.comm, 32) + "): " + r.action + " " +
@@ -123,6 +114,18 @@ void renew_isolations(const ContainOptions& opt, ContainState& state, bool allow
 }
 
 }  // namespace
+
+ContainState load_contain_state(const ContainOptions& o, int64_t now) {
+    std::string text;
+    if (o.tmpdir.empty() || !read_prefix_into(state_path(o), text, 4u << 20)) return {};
+    return parse_contain_state(text, now);
+}
+
+void save_contain_state(const ContainOptions& o, const ContainState& s, int64_t now) {
+    if (o.tmpdir.empty()) return;
+    if (Status st = write_file_atomic(state_path(o), format_contain_state(s, now), 0600, false); !st)
+        log_line(st.error().message);
+}
 
 bool grant_for_host(const std::string& text, const std::string& host, ContainMode& mode) {
     LineReader lines(text);

@@ -16,6 +16,7 @@
 #include "model/findings.h"
 #include "model/model.h"
 #include "respond/contain_rails.h"
+#include "respond/contain_state.h"
 
 namespace mr {
 
@@ -40,6 +41,10 @@ struct ContainOptions {
 // The server's CONTAIN for `host` in the published text ("host=NAME contain=MODE ..." lines);
 // false when the host is not listed (off).
 bool grant_for_host(const std::string& text, const std::string& host, ContainMode& mode);
+
+// The state file in tmpdir (streaks and records), shared with operators' orders (order_step.h).
+ContainState load_contain_state(const ContainOptions& opt, int64_t now);
+void save_contain_state(const ContainOptions& opt, const ContainState& s, int64_t now);
 
 ContainmentRecord run_contain_helper(const ContainOptions& opt, const std::string& action, int pid,
                                      uint64_t start_ticks, const std::string& sha256);

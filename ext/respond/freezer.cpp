@@ -39,8 +39,6 @@ std::string read_small(const std::string& path) {
     return s;
 }
 
-std::string group_name(int pid, uint64_t start) { return fmt::format("frozen-{}-{}", pid, start); }
-
 // Polls `done` every 20 ms for up to 2 s; the milliseconds it took, or -1.
 double wait_for(const std::function<bool()>& done) {
     const auto t0 = Clock::now();
@@ -76,6 +74,8 @@ bool cpu_still(const FreezerPaths& p, const std::vector<int>& pids) {
 }
 
 }  // namespace
+
+std::string group_name(int pid, uint64_t start) { return fmt::format("frozen-{}-{}", pid, start); }
 
 FreezerPaths find_freezers(const std::string& proc_root) {
     FreezerPaths p;

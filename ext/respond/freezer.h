@@ -36,6 +36,9 @@ uint64_t tree_cpu_ticks(const std::string& proc_root, const std::vector<int>& pi
 // (isolation on its own uses this); false with `error` if a live process could not be moved.
 bool move_tree_into(const std::string& dir, const std::vector<int>& pids, std::string& error);
 
+// The cgroup name of one frozen process life: CGROUP2/miningrisk/NAME or FREEZER_V1/miningrisk-NAME.
+std::string group_name(int pid, uint64_t start_ticks);
+
 FreezeResult freeze_tree(const FreezerPaths& paths, int pid, uint64_t start_ticks);
 // Thaws what freeze_tree froze for this process (whichever method it used).
 FreezeResult thaw_tree(const FreezerPaths& paths, int pid, uint64_t start_ticks);
