@@ -163,6 +163,7 @@ int main(int argc, char** argv) {
     o.alerts_file = !home.empty() && access((home + "/etc/alerts.cfg").c_str(), R_OK) == 0 ? home + "/etc/alerts.cfg"
                                                                                           : "/etc/xymon/alerts.cfg";
     o.cfg.urls.cgi = env_or("XYMONSERVERCGIURL", "/xymon-cgi");
+    o.cfg.urls.seccgi = env_or("XYMONSERVERSECURECGIURL", "/xymon-seccgi");
     o.cfg.urls.skin = env_or("XYMONSKIN", "/xymon/gifs/static");
     o.cfg.urls.pages = env_or("XYMONSERVERWWWURL", "/xymon") + "/miningrisk";
 

@@ -1,4 +1,6 @@
 #include "pages/pages_render.h"
+
+#include "pages/order_forms.h"
 #include "pages/tile_headline.h"
 
 #include <cctype>
@@ -210,6 +212,7 @@ std::string render_host_body(const HostRow& r, const BoardEntry& e,
     HtmlNode ev = root.add("div").cls("mr-evidence").attr("id", "mr-evidence");
     if (body.empty()) ev.text("(no evidence in the status message)");
     else append_sanitized_html(ev, body);
+    if (r.color == "red") add_order_forms(root, r.host, e.message, urls);
 
     if (x.last_alarm) {
         // The evidence of the last red/yellow episode, as Xymon stored it at that colour change:

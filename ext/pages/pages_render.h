@@ -14,6 +14,7 @@ namespace mr {
 
 struct PageUrls {
     std::string cgi = "/xymon-cgi";          // $XYMONSERVERCGIURL
+    std::string seccgi = "/xymon-seccgi";    // $XYMONSERVERSECURECGIURL (the order CGI)
     std::string skin = "/xymon/gifs/static";  // $XYMONSKIN (colour icons)
     std::string pages = "/xymon/miningrisk";  // where the pages are served
     std::string test = "miningrisk";

@@ -188,7 +188,7 @@ void hash_field(Sha256& h, std::string_view v) {
 std::string run_fingerprint(const Templates& t, const PagesConfig& cfg) {
     Sha256 run;
     for (const auto* tp : {&t.header, &t.footer}) hash_field(run, tp->fingerprint_text());
-    hash_field(run, cfg.urls.cgi + "\x1f" + cfg.urls.skin + "\x1f" + cfg.urls.pages + "\x1f" + cfg.urls.test);
+    hash_field(run, cfg.urls.cgi + "\x1f" + cfg.urls.seccgi + "\x1f" + cfg.urls.skin + "\x1f" + cfg.urls.pages + "\x1f" + cfg.urls.test);
     hash_field(run, std::to_string(cfg.history_events) + "/" + std::to_string(cfg.clean_hours));
     hash_field(run, "v3");  // bump when render_host_body changes
     return run.hex();
