@@ -42,6 +42,7 @@ DirectoryIndex index.html
 DocumentRoot /var/lib/xymon/www
 HttpProtocolOptions Unsafe
 Include /etc/apache2/conf-available/xymon.conf
+IncludeOptional /etc/apache2/conf-available/miningrisk-order.conf
 ScriptAlias /xymon-msg /usr/lib/xymon/server/bin/xymoncgimsg.cgi
 CONF
 }
@@ -51,8 +52,16 @@ _web_answers() { curl -fsS -o /dev/null --max-time 5 "$MR_WEB_URL/xymon/" 2>/dev
 web_up() {
     (
         flock 9
-        _web_answers && exit 0
         mkdir -p "$MR_WEB_DIR"
+        if _web_answers; then
+            # running: a changed config (e.g. a new snippet installed) is taken up gracefully
+            _web_conf | cmp -s - "$MR_WEB_DIR/httpd.conf" && exit 0
+            _web_conf >"$MR_WEB_DIR/httpd.conf"
+            /usr/sbin/apache2 -f "$MR_WEB_DIR/httpd.conf" -k graceful 9>&- >/dev/null 2>&1
+            sleep 1
+            for _ in $(seq 1 50); do _web_answers && exit 0; sleep 0.2; done
+            exit 1
+        fi
         _web_conf >"$MR_WEB_DIR/httpd.conf"
         # Detached: the daemon must not inherit (and so keep holding) any lock.
         run_detached /usr/sbin/apache2 -f "$MR_WEB_DIR/httpd.conf" -k start >"$MR_WEB_DIR/start.log" 2>&1
