@@ -36,11 +36,14 @@ std::vector<Order> add_order(std::vector<Order> orders, const Order& o, int64_t 
 }
 
 Expected<Order> accept_order_message(std::string_view body, std::string_view key, int64_t now) {
+    // The channel gives the message as sent ("usermsg ID" first); the line after it is the order.
     LineReader lines(body);
     std::string_view line;
-    if (!lines.next(line) || trim(line) != "usermsg " + std::string(kOrderUserMsgId))
-        return fail("not a miningrisk order message");
     if (!lines.next(line)) return fail("no order line");
+    if (trim(line).rfind("usermsg", 0) == 0) {
+        if (trim(line) != "usermsg " + std::string(kOrderUserMsgId)) return fail("not a miningrisk order message");
+        if (!lines.next(line)) return fail("no order line");
+    }
     Expected<std::string> plain = verify_order_line(line, key);
     if (!plain) return fail(plain.error().message);
     Expected<Order> o = parse_order_line(*plain);

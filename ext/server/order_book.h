@@ -23,7 +23,8 @@ std::string format_order_file(const std::string& host, const std::vector<Order>&
 // `orders` with `o` added: expired ones dropped, an id already there not added twice.
 std::vector<Order> add_order(std::vector<Order> orders, const Order& o, int64_t now);
 
-// A usermsg body from the CGI ("usermsg miningrisk-order\n<signed line>\n") checked: signature,
+// A usermsg body from the CGI ("usermsg miningrisk-order\n<signed line>\n", or the signed line
+// alone) checked: signature,
 // every field, the order's time within 10 minutes of now (a replayed message is refused).
 Expected<Order> accept_order_message(std::string_view body, std::string_view key, int64_t now);
 

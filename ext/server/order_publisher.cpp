@@ -7,7 +7,10 @@
 namespace mr {
 
 void OrderPublisher::handle(const ChannelMessage& m, int64_t now) {
-    if (m.channel != "user" || m.body.rfind("usermsg " + std::string(kOrderUserMsgId), 0) != 0) return;
+    // xymond names the channel "user" or the message "usermsg"; the header's host field is the
+    // usermsg id.
+    if (m.channel != "user" && m.channel != "usermsg") return;
+    if (m.host != kOrderUserMsgId && m.body.rfind("usermsg " + std::string(kOrderUserMsgId), 0) != 0) return;
     std::string sender = m.field(1);
     Expected<std::string> key = read_file(opt_.key_file, 4096);
     if (!key) {

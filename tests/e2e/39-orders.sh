@@ -68,7 +68,7 @@ post() {  # post USER:PASS|- ORIGIN ACTION [PID START] -> HTTP code; the answer 
     curl -s -o "$TMPD/resp" -w '%{http_code}' "${auth[@]}" -H "Origin: $2" \
         --data "host=$HOST&pid=${4:-$miner}&start=${5:-$start}&sha256=-&action=$3" "$CGI"
 }
-order_id() { sed -n 's/.*(order \([0-9TZ-]*\))\..*/\1/p' "$TMPD/resp" | head -1; }
+order_id() { sed -n "s/.*(order \([0-9A-Za-z-]*\))\..*/\1/p" "$TMPD/resp" | head -1; }
 ME=http://127.0.0.1:$MR_WEB_PORT
 
 cycle
