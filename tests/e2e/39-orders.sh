@@ -62,6 +62,10 @@ cycle() {  # one client cycle of $HOST: contain = freeze on the host, no server 
 }
 board_msg() { xq "xymondboard host=^$HOST\$ test=^miningrisk\$ fields=msg" 2>/dev/null; }
 in_frozen_cgroup() { grep -q "/miningrisk/frozen-$1-" "/proc/$1/cgroup" 2>/dev/null; }
+ROOT2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+is_frozen() {  # its own cgroup, and that cgroup frozen now (a thaw leaves it there, unfrozen)
+    in_frozen_cgroup "$1" && grep -q '^frozen 1' "$ROOT2$(sed -n 's/^0:://p' "/proc/$1/cgroup")/cgroup.events"
+}
 post() {  # post USER:PASS|- ORIGIN ACTION [PID START] -> HTTP code; the answer in $TMPD/resp
     local auth=()
     [ "$1" != - ] && auth=(-u "$1")
@@ -98,10 +102,9 @@ check "the answer names the order id ($fid) and the operator" grep -q "e2e-opera
 check "the worker publishes it for the host" wait_until 10 grep -q "id=$fid " "$ORDERS/$HOST.cfg"
 check_contains "the client can fetch it through Xymon (config miningrisk-orders/$HOST.cfg)" \
     "$(xq "config miningrisk-orders/$HOST.cfg")" "id=$fid host=$HOST pid=$miner"
-t0=$(date +%s.%N)
 cycle
 check_contains "the next cycle applies it (client log)" "$(cat "$TMPD/c/log")" "order $fid by e2e-operator: freeze of pid $miner: done"
-check "the miner is frozen in a cgroup of its own" in_frozen_cgroup "$miner"
+check "the miner is frozen in a cgroup of its own" is_frozen "$miner"
 a=$(sim_cpu "$miner" 2)
 check "and gains no CPU time ($a cores)" test "$a" = 0.00
 check "the column names the operator and the order" \
@@ -127,6 +130,7 @@ cycle
 check_contains "the next cycle thaws it" "$(cat "$TMPD/c/log")" "order $tid by e2e-operator: thaw of pid $miner: done"
 a=$(sim_cpu "$miner" 2)
 check "after the thaw the miner runs again ($a cores)" sim_gt "$a" 0.05
+check "its cgroup is thawed" eval "! is_frozen $miner"
 check "the status no longer marks it frozen" \
     wait_until 20 bash -c "$XYMON 127.0.0.1 'xymondboard host=^$HOST\$ test=^miningrisk\$ fields=msg' | grep -q 'miningrisk-proc pid=$miner start=$start [^>]*frozen=0'"
 check "kill is refused again while it is not frozen (409)" test "$(post e2e-operator:pw-e2e-39 "$ME" kill)" = 409
@@ -145,14 +149,16 @@ log=$(cat "$TMPD/c/log")
 check_contains "a malformed line gives a log line" "$log" "malformed order, ignored"
 check_contains "another host's order is refused with a log line" "$log" "the order is for host $HOST-b, not $HOST"
 check_contains "an order for a changed process is refused" "$log" "order 20261203T000000Z-change01 by e2e-operator: freeze of pid $miner: refused: identity changed"
-check "none of them froze anything" eval "! in_frozen_cgroup $miner"
+check "none of them froze anything" eval "! is_frozen $miner"
+a=$(sim_cpu "$miner" 2)
+check "the miner still runs ($a cores)" sim_gt "$a" 0.05
 check_contains "the good order among them still applies" "$log" "order 20261203T000000Z-snapsh01 by e2e-operator: snapshot of pid $miner: done"
 
 # --- freeze again, then kill
 post e2e-operator:pw-e2e-39 "$ME" freeze >/dev/null
 wait_until 10 grep -q "id=$(order_id) " "$ORDERS/$HOST.cfg"
 cycle
-check "frozen again" in_frozen_cgroup "$miner"
+check "frozen again" is_frozen "$miner"
 wait_until 20 bash -c "$XYMON 127.0.0.1 'xymondboard host=^$HOST\$ test=^miningrisk\$ fields=msg' | grep -q 'miningrisk-proc pid=$miner start=$start [^>]*snapshot=1 frozen=1'"
 code=$(post e2e-operator:pw-e2e-39 "$ME" kill)
 kid=$(order_id)
