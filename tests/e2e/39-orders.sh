@@ -112,7 +112,17 @@ check "the column names the operator and the order" \
 cycle
 check "a second fetch of the order file does not apply it again" test "$(grep -c "order $fid " "$TMPD/c/log")" = 1
 
-# --- the drill-down page offers thaw and kill now (snapshot taken on the first red, frozen)
+# --- snapshot now (the first red may have taken one already; this one is the operator's)
+code=$(post e2e-operator:pw-e2e-39 "$ME" snapshot)
+sid=$(order_id)
+check "a snapshot order is accepted" test "$code" = 200
+wait_until 10 grep -q "id=$sid " "$ORDERS/$HOST.cfg"
+cycle
+check_contains "the next cycle takes the snapshot" "$(cat "$TMPD/c/log")" "order $sid by e2e-operator: snapshot of pid $miner: done"
+check "its evidence directory is there" bash -c "ls -d /var/lib/xymon/miningrisk/evidence/$HOST-*-$miner >/dev/null 2>&1"
+check "the miner stays frozen" is_frozen "$miner"
+
+# --- the drill-down page offers thaw and kill now (snapshot taken, frozen)
 wait_until 20 bash -c "$XYMON 127.0.0.1 'xymondboard host=^$HOST\$ test=^miningrisk\$ fields=msg' | grep -q 'miningrisk-proc pid=$miner start=$start [^>]*snapshot=1 frozen=1'"
 su -s /bin/sh xymon -c "$XYMONCMD $GEN --once --www /var/lib/xymon/www/or-e2e --templates $MR_ROOT/web-templates --hosts '^$HOST\$'" >/dev/null 2>&1
 dom=$(browser_dom "$MR_WEB_URL/xymon/or-e2e/host-$HOST.html")
