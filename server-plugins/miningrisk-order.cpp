@@ -120,9 +120,9 @@ int main(int argc, char** argv) {
     std::string what = o.action + " of pid " + std::to_string(o.pid) + " on " + o.host;
 
     // The host's column now: it must exist, and a kill needs the process snapshotted and frozen.
-    std::string status, error;
-    if (!mr::xymon_query("xymondlog " + o.host + ".miningrisk", 10, status, &error))
-        return answer(502, "refused", "xymond did not answer: " + error, back);
+    mr::Expected<std::string> reply = mr::xymon_query("xymondlog " + o.host + ".miningrisk", 10);
+    if (!reply) return answer(502, "refused", "xymond did not answer: " + reply.error().message, back);
+    const std::string& status = *reply;
     if (mr::trim(status).empty()) return answer(404, "refused", "no miningrisk status for host " + o.host, back);
     if (o.action == "kill" && !mr::status_marks_frozen_with_snapshot(status, o.pid, o.start_ticks))
         return answer(409, "refused",
@@ -136,8 +136,8 @@ int main(int argc, char** argv) {
                       "owner xymon, group www-data, mode 0640)", back);
     std::string msg = "usermsg " + std::string(mr::kOrderUserMsgId) + "\n" +
                       mr::sign_order_line(mr::format_order_line(o), mr::trim(*key)) + "\n";
-    std::string response;
-    if (!mr::send_to_xymon(msg, 10, &response, &error)) return answer(502, "refused", "xymond did not take the order: " + error, back);
+    if (mr::Status sent = mr::send_to_xymon(msg, 10); !sent)
+        return answer(502, "refused", "xymond did not take the order: " + sent.error().message, back);
     std::cerr << "miningrisk-order: " << o.by << " ordered " << what << " (order " << o.id << ")\n";
     return answer(200, "order " + o.id + " sent",
                   o.by + " ordered " + what + " (order " + o.id + "). The host's client applies it on its next "
