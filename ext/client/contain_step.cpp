@@ -11,6 +11,7 @@
 #include "respond/freezer.h"
 #include "respond/read_prefix.h"
 #include "respond/run_helper.h"
+#include "respond/snapshot_trigger.h"
 #include "rules/rules.h"
 #include "util/file_io.h"
 #include "util/text_util.h"
@@ -200,8 +201,7 @@ std::vector<ContainmentRecord> contain_step(const ContainOptions& opt, const std
         ContainInput in = base;
         in.consecutive_red = streak_of(state.streaks, f->pid, p->start_ticks);
         in.actions_today = actions_in_24h(state.records, now);
-        for (const SnapshotRecord& s : snapshots)
-            in.snapshot_taken |= s.pid == f->pid && s.start_ticks == p->start_ticks && s.status == "ok";
+        in.snapshot_taken = evidence_taken(snapshots, f->pid, p->start_ticks, f->sha256, now);
         ContainDecision d = decide_containment(in);
         if (d.kind == ContainDecision::Kind::wait) continue;
         const ContainmentRecord* last = last_record(state.records, f->pid, p->start_ticks);

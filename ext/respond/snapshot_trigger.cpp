@@ -16,6 +16,15 @@ bool snapshot_due(const std::vector<SnapshotRecord>& taken, int pid, uint64_t st
     return true;
 }
 
+bool evidence_taken(const std::vector<SnapshotRecord>& taken, int pid, uint64_t start_ticks,
+                    const std::string& sha256, int64_t now) {
+    return std::any_of(taken.begin(), taken.end(), [&](const SnapshotRecord& r) {
+        if (r.status != "ok") return false;
+        if (r.pid == pid && r.start_ticks == start_ticks) return true;
+        return !sha256.empty() && r.sha256 == sha256 && now - r.time < kSnapshotPerExeSeconds;
+    });
+}
+
 std::vector<SnapshotRecord> snapshots_to_report(const std::vector<SnapshotRecord>& taken, int64_t now,
                                                 size_t max) {
     std::vector<SnapshotRecord> out;

@@ -22,6 +22,11 @@ constexpr int64_t kSnapshotKeepSeconds = 7 * 24 * 3600;
 bool snapshot_due(const std::vector<SnapshotRecord>& taken, int pid, uint64_t start_ticks,
                   const std::string& sha256, int64_t now);
 
+// Containment's "the evidence comes first": a good snapshot of this process, or of its
+// executable (same sha256) in the last 24 h, which is why no second one was taken of it.
+bool evidence_taken(const std::vector<SnapshotRecord>& taken, int pid, uint64_t start_ticks,
+                    const std::string& sha256, int64_t now);
+
 // The records a message carries: the last 24 h, newest first, at most `max`.
 std::vector<SnapshotRecord> snapshots_to_report(const std::vector<SnapshotRecord>& taken, int64_t now,
                                                 size_t max);

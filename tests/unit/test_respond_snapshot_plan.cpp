@@ -60,6 +60,25 @@ TEST_CASE("respond trigger: first red of a process, once per exe per 24 h") {
     CHECK(snapshot_due(taken, 4316, 101, "", now + 60));                 // the pid reused, exe unknown
 }
 
+TEST_CASE("respond trigger: containment finds the evidence of the process or of its executable in the last 24 h") {
+    const int64_t now = 1796278213;
+    std::string sha(64, 'a');
+    SnapshotRecord r;
+    r.pid = 4316;
+    r.start_ticks = 100;
+    r.sha256 = sha;
+    r.time = now;
+    r.status = "ok";
+    std::vector<SnapshotRecord> taken{r};
+    CHECK(evidence_taken(taken, 4316, 100, sha, now + 600));                 // that process
+    CHECK(evidence_taken(taken, 5000, 200, sha, now + 600));                 // a second copy of the binary
+    CHECK_FALSE(evidence_taken(taken, 5000, 200, sha, now + 24 * 3600 + 1)); // a day later: its own snapshot is due
+    CHECK_FALSE(evidence_taken(taken, 5000, 200, std::string(64, 'b'), now)); // another executable
+    CHECK_FALSE(evidence_taken(taken, 5000, 200, "", now));                  // exe unknown: only the process counts
+    taken[0].status = "failed";
+    CHECK_FALSE(evidence_taken(taken, 4316, 100, sha, now + 600));           // a failed snapshot is no evidence
+}
+
 TEST_CASE("respond trigger: state file round trip, reporting window, garbage and old lines dropped") {
     const int64_t now = 1796278213;
     std::vector<SnapshotRecord> taken;
