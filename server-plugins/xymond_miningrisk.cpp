@@ -205,61 +205,54 @@ int run_test(ServerWorker& w, const std::string& path) {
 
 }  // namespace
 
+// The loop of the side workers (one channel each): every message to `handle` until xymond
+// closes the pipe or says shutdown; logrotate reopens the log.
+template <class Handler>
+int run_side_channel(size_t max_message, const std::string& log_file, Handler handle) {
+    ChannelReader reader(max_message);
+    std::vector<char> buf(64 * 1024);
+    ChannelMessage msg;
+    for (;;) {
+        ssize_t n = read(0, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        reader.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
+        for (const auto& l : reader.take_log()) log_line(l);
+        while (reader.next(msg)) {
+            if (msg.channel == "shutdown") return 0;
+            if (msg.channel == "logrotate" && !log_file.empty()) {
+                std::freopen(log_file.c_str(), "a", stderr);
+                continue;
+            }
+            handle(msg);
+        }
+    }
+    return 0;
+}
+
 // The page/enadis side: each ack, page and disable of the column becomes a line in the
 // incidents' events file, which the client-channel worker merges into the open incident.
 int run_incident_events(const std::string& dir, size_t max_message, const std::string& log_file) {
     IncidentStore store(dir);
     if (Status ready = store.prepare(); !ready) log_line("incident events: " + ready.error().message);
     log_line("xymond_miningrisk --incident-events started (incidents " + dir + ")");
-    ChannelReader reader(max_message);
-    std::vector<char> buf(64 * 1024);
-    ChannelMessage msg;
-    for (;;) {
-        ssize_t n = read(0, buf.data(), buf.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        reader.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
-        for (const auto& l : reader.take_log()) log_line(l);
-        while (reader.next(msg)) {
-            if (msg.channel == "shutdown") return 0;
-            if (msg.channel == "logrotate" && !log_file.empty()) {
-                std::freopen(log_file.c_str(), "a", stderr);
-                continue;
-            }
-            std::optional<HostEvent> e = side_event(msg);
-            if (!e) continue;
-            if (Status kept = store.append_event(*e); !kept)
-                log_line("incident event for " + e->host + " lost: " + kept.error().message);
-            else log_debug("incident event " + e->event.kind + " for " + e->host);
-        }
-    }
-    return 0;
+    return run_side_channel(max_message, log_file, [&](const ChannelMessage& msg) {
+        std::optional<HostEvent> e = side_event(msg);
+        if (!e) return;
+        if (Status kept = store.append_event(*e); !kept)
+            log_line("incident event for " + e->host + " lost: " + kept.error().message);
+        else log_debug("incident event " + e->event.kind + " for " + e->host);
+    });
 }
 
 // The user channel: operators' orders from the CGI, checked and published per host.
 int run_orders(const OrderPublisherOptions& opt, size_t max_message, const std::string& log_file) {
     OrderPublisher pub(opt);
     log_line("xymond_miningrisk --orders started (orders in " + opt.dir + ")");
-    ChannelReader reader(max_message);
-    std::vector<char> buf(64 * 1024);
-    ChannelMessage msg;
-    for (;;) {
-        ssize_t n = read(0, buf.data(), buf.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        reader.feed(std::string_view(buf.data(), static_cast<size_t>(n)));
-        for (const auto& l : reader.take_log()) log_line(l);
-        while (reader.next(msg)) {
-            if (msg.channel == "shutdown") return 0;
-            if (msg.channel == "logrotate" && !log_file.empty()) {
-                std::freopen(log_file.c_str(), "a", stderr);
-                continue;
-            }
-            pub.handle(msg, static_cast<int64_t>(std::time(nullptr)));
-            for (const auto& l : pub.take_log()) log_line(l);
-        }
-    }
-    return 0;
+    return run_side_channel(max_message, log_file, [&](const ChannelMessage& msg) {
+        pub.handle(msg, static_cast<int64_t>(std::time(nullptr)));
+        for (const auto& l : pub.take_log()) log_line(l);
+    });
 }
 
 int main(int argc, char** argv) {

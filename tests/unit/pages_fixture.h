@@ -1,9 +1,9 @@
 // Helpers shared by the page tests (test_pages_render, test_pages_pages_run): a miningrisk board
-// entry as xymondboard gives it, and a page's text.
+// entry as xymondboard gives it (a page's text: temp_dir.h's slurp).
 #pragma once
 #include <string>
 
-#include "util/file_io.h"
+#include "temp_dir.h"   // slurp
 #include "xymon/board.h"
 
 namespace mr_test {
@@ -20,8 +20,5 @@ inline mr::BoardEntry board_entry(const std::string& host, const std::string& co
     e.message = color + " " + line1 + "\n" + body;
     return e;
 }
-
-// The whole file, or "" when it is missing (a page that was not written).
-inline std::string slurp(const std::string& path) { return mr::read_file(path).value_or(""); }
 
 }  // namespace mr_test

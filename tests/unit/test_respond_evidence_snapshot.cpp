@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "temp_dir.h"
 #include "respond/read_prefix.h"
 #include "proc_fixture.h"
 #include "respond/byte_swap.h"
@@ -19,17 +20,11 @@
 #include "util/sha256.h"
 
 using namespace mr;
+using mr_test::slurp;
 using mr_test::FakeProc;
 using mr_test::ProcFixture;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
 
 struct Fixture {
     ProcFixture proc;   // the fake /proc

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "temp_dir.h"
 #include "proc_fixture.h"
 #include "respond/evidence_snapshot.h"
 #include "respond/trace_check.h"
@@ -14,17 +15,11 @@
 #include "util/sha256.h"
 
 using namespace mr;
+using mr_test::slurp;
 using mr_test::FakeProc;
 using mr_test::ProcFixture;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
 
 const std::string kMiner = std::string("\x7f" "ELF", 4) + std::string(2000, 'm') + "stratum+tcp://";
 const std::string kCronLine = "*/10 * * * * www-data /opt/.cache/kworkerds -B";

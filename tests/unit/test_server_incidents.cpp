@@ -10,17 +10,12 @@
 #include "server/incident_driver.h"
 #include "server/side_events.h"
 #include "xymon/channel_reader.h"
+#include "temp_dir.h"
 
 using namespace mr;
+using mr_test::slurp;
 
 namespace {
-
-std::string slurp(const std::string& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::vector<ChannelMessage> dump(const char* name) {
     ChannelReader r;
