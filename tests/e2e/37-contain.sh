@@ -23,8 +23,7 @@ restore() {
     rm -rf "$TMPD"
     _sim_cleanup
     # the frozen cgroups of this suite's processes, once they are gone
-    sleep 0.5
-    rmdir /sys/fs/cgroup/*/miningrisk/frozen-* /sys/fs/cgroup/miningrisk/frozen-* 2>/dev/null
+    sim_remove_contain_cgroups
     return 0
 }
 trap restore EXIT

@@ -29,8 +29,7 @@ restore() {
     rm -rf "$EVIDENCE"/e2e-isolate*
     rm -rf "$TMPD"
     _sim_cleanup   # deletes the namespace, and the table with it
-    sleep 0.5
-    rmdir /sys/fs/cgroup/*/miningrisk/isolated-* /sys/fs/cgroup/*/miningrisk/frozen-* 2>/dev/null
+    sim_remove_contain_cgroups
     rmdir "$DIR" 2>/dev/null
     return 0
 }

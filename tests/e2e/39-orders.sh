@@ -27,8 +27,7 @@ restore() {
     rm -rf /var/lib/xymon/miningrisk/evidence/$HOST-* /var/lib/xymon/www/or-e2e
     rm -rf "$TMPD"
     _sim_cleanup
-    sleep 0.5
-    rmdir /sys/fs/cgroup/*/miningrisk/frozen-* /sys/fs/cgroup/miningrisk/frozen-* 2>/dev/null
+    sim_remove_contain_cgroups
     return 0
 }
 trap restore EXIT

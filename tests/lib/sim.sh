@@ -50,6 +50,14 @@ _sim_cleanup() {
     rm -rf "$SIM_DIR"
     return 0
 }
+# The cgroups containment made (frozen-*, isolated-*): rmdir takes only the empty ones, i.e.
+# those whose processes are gone. For a suite's restore, after _sim_cleanup killed its processes.
+sim_remove_contain_cgroups() {
+    sleep 0.5
+    rmdir /sys/fs/cgroup/*/miningrisk/frozen-* /sys/fs/cgroup/*/miningrisk/isolated-* \
+          /sys/fs/cgroup/miningrisk/frozen-* /sys/fs/cgroup/miningrisk/isolated-* 2>/dev/null
+    return 0
+}
 _SIM_PREV_TRAP=$(trap -p EXIT | sed "s/^trap -- '\(.*\)' EXIT\$/\1/")
 trap _sim_cleanup EXIT
 # A suite killed by timeout (SIGTERM) or ^C must still clean up: make those signals run EXIT.
