@@ -3,6 +3,7 @@
 # file needs no Makefile edit. BUILD lets several people build one tree side by side.
 
 BUILD    ?= build
+NPROC    ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX   ?= /usr
 DESTDIR  ?=
 CXX      ?= g++
@@ -92,11 +93,11 @@ unit: $(UNIT_BIN)
 # The whole suite: unit tests then end-to-end suites against a real Xymon; prints one
 # "N passed, N failed" line over all of them.
 test: deps
-	$(MAKE) all
+	$(MAKE) -j$(NPROC) all
 	BUILD=$(BUILD) bash tests/run-all.sh
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) -j$(NPROC) all
 	BUILD=$(BUILD) bash tests/bench/run-bench.sh
 
 # Into Debian's Xymon layout; only drop-in files, never an edit to a stock file.
@@ -148,7 +149,7 @@ deb: deps
 	@ls $(DEB_OUT)/*.deb
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) -j$(NPROC) all
 	BUILD=$(BUILD) bash tests/lib/demo.sh
 
 clean:
