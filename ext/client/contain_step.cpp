@@ -206,8 +206,10 @@ std::vector<ContainmentRecord> contain_step(const ContainOptions& opt, const std
         if (d.kind == ContainDecision::Kind::wait) continue;
         const ContainmentRecord* last = last_record(state.records, f->pid, p->start_ticks);
         using K = ContainDecision::Kind;
-        // a frozen tree stays frozen until thawed, an isolated one isolated (renewed below)
-        const bool freeze = (d.kind == K::freeze || d.kind == K::both) && !is_frozen(state.records, f->pid, p->start_ticks);
+        // a frozen tree stays frozen until thawed, an isolated one isolated (renewed below); one
+        // a person thawed stays thawed
+        const bool freeze = (d.kind == K::freeze || d.kind == K::both) && !is_frozen(state.records, f->pid, p->start_ticks) &&
+                            !thawed_by_hand(state.records, f->pid, p->start_ticks);
         const bool isolate = (d.kind == K::isolate || d.kind == K::both) && !is_isolated(state.records, f->pid, p->start_ticks);
         if ((d.kind == K::freeze || d.kind == K::isolate || d.kind == K::both) && !freeze && !isolate) continue;
         ContainmentRecord rec;

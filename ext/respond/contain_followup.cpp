@@ -37,6 +37,11 @@ bool is_frozen(const std::vector<ContainmentRecord>& records, int pid, uint64_t 
     return r && r->action == "freeze" && r->result == "done";
 }
 
+bool thawed_by_hand(const std::vector<ContainmentRecord>& records, int pid, uint64_t start_ticks) {
+    const ContainmentRecord* r = newest_of(records, pid, start_ticks, {"freeze", "thaw"});
+    return r && r->action == "thaw" && r->result == "done";
+}
+
 bool is_isolated(const std::vector<ContainmentRecord>& records, int pid, uint64_t start_ticks) {
     const ContainmentRecord* r = newest_of(records, pid, start_ticks, {"isolate", "unisolate"});
     return r && r->action == "isolate" && r->result == "done";

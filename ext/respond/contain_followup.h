@@ -13,6 +13,10 @@ namespace mr {
 
 // The newest of its freeze/thaw/verify records is a freeze that was done.
 bool is_frozen(const std::vector<ContainmentRecord>& records, int pid, uint64_t start_ticks);
+// The newest of its freeze/thaw records is a thaw that was done (an operator's order or
+// --thaw by hand): a person decided, so automatic containment does not freeze it again; an
+// operator's freeze order still can.
+bool thawed_by_hand(const std::vector<ContainmentRecord>& records, int pid, uint64_t start_ticks);
 // The newest of its isolate/unisolate records is an isolate that was done.
 bool is_isolated(const std::vector<ContainmentRecord>& records, int pid, uint64_t start_ticks);
 // Every (pid, start) that is_isolated / is_frozen, oldest first.

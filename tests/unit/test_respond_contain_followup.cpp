@@ -33,6 +33,20 @@ TEST_CASE("respond contain followup: frozen and isolated from the newest record 
     CHECK(frozen_processes(r).empty());
 }
 
+TEST_CASE("respond contain followup: a tree a person thawed is not frozen again by itself, until frozen by order") {
+    std::vector<ContainmentRecord> r = {rec(100, 10, "freeze", "done", 500)};
+    CHECK_FALSE(thawed_by_hand(r, 10, 77));
+    r.push_back(rec(200, 10, "thaw", "failed"));
+    CHECK_FALSE(thawed_by_hand(r, 10, 77));        // a thaw that failed decided nothing
+    r.push_back(rec(300, 10, "thaw", "done"));
+    CHECK(thawed_by_hand(r, 10, 77));
+    CHECK_FALSE(thawed_by_hand(r, 10, 78));        // the pid reused by another process
+    r.push_back(rec(400, 10, "verify", "failed"));  // a verify record does not undo the person's thaw
+    CHECK(thawed_by_hand(r, 10, 77));
+    r.push_back(rec(500, 10, "freeze", "done"));    // an operator's freeze order
+    CHECK_FALSE(thawed_by_hand(r, 10, 77));
+}
+
 TEST_CASE("respond contain followup: a frozen tree that gained CPU time was thawed by someone") {
     ContainmentRecord f = rec(100, 10, "freeze", "done", 500);
     CHECK(verify_frozen(f, 500, 400).result.empty());
