@@ -253,6 +253,7 @@ int main(int argc, char** argv) {
     kopt.tmpdir = o.proc_root == "/proc" ? tmpdir : "";
     kopt.host = eopt.host;
     kopt.fetch = !o.no_fetch;
+    kopt.fetch_timeout = std::min(kopt.fetch_timeout, timeout / 4);   // as the pool list: room left to send
     kopt.interval = cfg.interval;
     kopt.pool_files = {(o.rules_dir.empty() ? cfg.rules_dir : o.rules_dir) + "/pool-addresses.txt"};
     if (!cfg.pools_config.empty()) kopt.pool_files.push_back(tmpdir + "/" + cfg.pools_config);
@@ -308,6 +309,9 @@ int main(int argc, char** argv) {
     oopt.tmpdir = o.dry_run ? "" : kopt.tmpdir;
     oopt.host = eopt.host;
     oopt.fetch = !o.no_fetch;
+    // Like the pool list: each fetch gets at most a quarter of the deadline, so that a hung
+    // server leaves room to send (and to log why) before the deadline.
+    oopt.fetch_timeout = std::min(oopt.fetch_timeout, timeout / 4);
     if (!oopt.tmpdir.empty()) {
         mr::order_step(oopt, kopt, eopt, r.findings, snap.time);
         spent_so_far = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -334,7 +338,6 @@ int main(int argc, char** argv) {
     mr::ClientReport wire = r;
     wire.host = mr::wire_host(r.host);
     std::string msg = mr::build_client_message(wire);
-    std::string err;
     if (o.standalone || cfg.standalone) {
         // Score here with the server's code and default policy, and post the column itself.
         mr::WorkerOptions wopt;
@@ -343,11 +346,12 @@ int main(int argc, char** argv) {
         wopt.pools_file = "";  // this client already scanned with the list it fetched
         mr::ServerWorker worker(wopt);
         worker.init();
-        msg = worker.evaluate_miningrisk(r.host, "linux", msg, std::time(nullptr), &err);
-        if (msg.empty()) {
-            mr::log_line("standalone: cannot build the status: " + err);
+        mr::Expected<std::string> status = worker.evaluate_miningrisk(r.host, "linux", msg, std::time(nullptr));
+        if (!status) {
+            mr::log_line("standalone: cannot build the status: " + status.error().message);
             return 1;
         }
+        msg = std::move(*status);
     }
     if (o.dry_run) {
         std::cout << msg;

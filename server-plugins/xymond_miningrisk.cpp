@@ -140,18 +140,12 @@ void seed_from_board(ServerWorker& w) {
 }
 
 // hosts.cfg's page of every host, for PAGE= scopes (the client channel does not carry it).
-bool load_host_pages(HostPages& pages, std::string& error) {
+Expected<HostPages> load_host_pages() {
     Expected<std::string> resp = xymon_query(kHostPagesQuery, 10);
-    if (!resp) {
-        error = resp.error().message;
-        return false;
-    }
-    pages = parse_host_pages(*resp);
-    if (pages.empty()) {
-        error = "xymond answered '" + std::string(kHostPagesQuery) + "' with no hosts";
-        return false;
-    }
-    return true;
+    if (!resp) return fail(resp.error());
+    HostPages pages = parse_host_pages(*resp);
+    if (pages.empty()) return fail("xymond answered '" + std::string(kHostPagesQuery) + "' with no hosts");
+    return pages;
 }
 
 int run_test(ServerWorker& w, const std::string& path) {

@@ -108,16 +108,15 @@ void ServerWorker::set_page_loader(PageLoader loader) {
 void ServerWorker::maybe_refresh_pages(std::time_t now) {
     if (!page_loader_ || (!pages_stale_ && now < next_pages_load_)) return;
     pages_stale_ = false;
-    HostPages fresh;
-    std::string error;
-    if (page_loader_(fresh, error)) {
+    Expected<HostPages> fresh = page_loader_();
+    if (fresh) {
         ++stats_.page_loads;
         next_pages_load_ = now + static_cast<std::time_t>(opt_.pages_refresh_seconds);
-        log_debug("host pages loaded: " + std::to_string(fresh.size()) + " host(s)");
-        set_host_pages(std::move(fresh));
+        log_debug("host pages loaded: " + std::to_string(fresh->size()) + " host(s)");
+        set_host_pages(std::move(*fresh));
     } else {
         next_pages_load_ = now + static_cast<std::time_t>(opt_.pages_retry_seconds);
-        log_line("host pages not loaded, PAGE= scopes keep the previous map: " + error);
+        log_line("host pages not loaded, PAGE= scopes keep the previous map: " + fresh.error().message);
     }
 }
 
@@ -148,14 +147,11 @@ void ServerWorker::note_client(const std::string& host, std::time_t when, int in
     clients_[host] = {when, interval_seconds > 0 ? interval_seconds : 300};
 }
 
-std::string ServerWorker::evaluate_miningrisk(const std::string& host, const std::string& config_class,
-                                              std::string_view body, std::time_t now, std::string* error) {
+Expected<std::string> ServerWorker::evaluate_miningrisk(const std::string& host, const std::string& config_class,
+                                                        std::string_view body, std::time_t now) {
     ClientReport report;
     ParseResult pr = parse_client_message(body, report);
-    if (!pr.ok) {
-        if (error) *error = pr.error;
-        return {};
-    }
+    if (!pr.ok) return fail(pr.error);
     note_client(host, now, report.interval);
     // Clients before `pcomm` leave the parent's name to be found among the reported processes.
     CommByPid parents;
@@ -289,14 +285,13 @@ bool ServerWorker::handle(const ChannelMessage& m, std::time_t now, std::vector<
     }
     if (h.collector_id == kCollectorId) {
         ++stats_.miningrisk_messages;
-        std::string error;
-        std::string status = evaluate_miningrisk(host, h.config_class, m.body, now, &error);
-        if (status.empty()) {
+        Expected<std::string> status = evaluate_miningrisk(host, h.config_class, m.body, now);
+        if (!status) {
             ++stats_.bad_messages;
-            log_line("bad miningrisk message from " + host + ": " + error);
+            log_line("bad miningrisk message from " + host + ": " + status.error().message);
             return true;
         }
-        out.push_back(std::move(status));
+        out.push_back(std::move(*status));
         ++stats_.statuses;
     } else if (h.collector_id.empty()) {
         auto it = clients_.find(host);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "util/expected.h"
 #include "xymon/channel_reader.h"
 #include "xymon/host_pages.h"
 #include "xymon/message.h"
@@ -44,9 +45,9 @@ struct WorkerOptions {
     std::string siem_config = "/etc/xymon/miningrisk-siem.cfg";
 };
 
-// Fetches the host->page map (from xymond in the live worker). False, with `error`, keeps the
-// map the worker has.
-using PageLoader = std::function<bool(HostPages& pages, std::string& error)>;
+// Fetches the host->page map (from xymond in the live worker). A failure keeps the map the
+// worker has.
+using PageLoader = std::function<Expected<HostPages>()>;
 
 struct WorkerStats {
     uint64_t miningrisk_messages = 0;
@@ -72,10 +73,10 @@ public:
     // Returns false on @@shutdown.
     bool handle(const ChannelMessage& m, std::time_t now, std::vector<std::string>& out);
 
-    // The status for a miningrisk-client message body ("client/miningrisk ..." on). Empty and
-    // `error` set when the message does not parse.
-    std::string evaluate_miningrisk(const std::string& host, const std::string& config_class,
-                                    std::string_view body, std::time_t now, std::string* error = nullptr);
+    // The status for a miningrisk-client message body ("client/miningrisk ..." on), or why the
+    // message does not parse.
+    Expected<std::string> evaluate_miningrisk(const std::string& host, const std::string& config_class,
+                                              std::string_view body, std::time_t now);
     // The agentless status for a standard client message body ("client HOST.OS CLASS" on).
     std::string evaluate_standard(const std::string& host, const std::string& config_class, std::string_view body,
                                   std::time_t now);

@@ -53,8 +53,8 @@ bool wait_fd(int fd, short events, double timeout) {
 }
 }  // namespace
 
-bool SiemOutput::connect_syslog(std::string& error) {
-    if (fd_ >= 0) return true;
+Status SiemOutput::connect_syslog() {
+    if (fd_ >= 0) return {};
     sockaddr_storage ss {};
     socklen_t len = 0;
     auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
@@ -68,15 +68,11 @@ bool SiemOutput::connect_syslog(std::string& error) {
         v6->sin6_port = htons(static_cast<uint16_t>(cfg_.syslog_port));
         len = sizeof *v6;
     } else {
-        error = "syslog address " + cfg_.syslog_host + " is not an IP address";
-        return false;
+        return fail("syslog address " + cfg_.syslog_host + " is not an IP address");
     }
     bool tcp = cfg_.syslog_proto == "tcp";
     int fd = ::socket(ss.ss_family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        error = std::string("syslog socket: ") + std::strerror(errno);
-        return false;
-    }
+    if (fd < 0) return fail(std::string("syslog socket: ") + std::strerror(errno));
     int r = ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len);
     if (r != 0 && errno == EINPROGRESS) {
         int soerr = ETIMEDOUT;
@@ -86,13 +82,13 @@ bool SiemOutput::connect_syslog(std::string& error) {
         errno = soerr;
     }
     if (r != 0) {
-        error = "syslog " + cfg_.syslog_proto + "://" + cfg_.syslog_host + ":" + std::to_string(cfg_.syslog_port) +
-                ": " + std::strerror(errno);
+        std::string why = std::strerror(errno);
         ::close(fd);
-        return false;
+        return fail("syslog " + cfg_.syslog_proto + "://" + cfg_.syslog_host + ":" + std::to_string(cfg_.syslog_port) +
+                    ": " + why);
     }
     fd_ = fd;
-    return true;
+    return {};
 }
 
 std::vector<std::string> SiemOutput::emit(const std::vector<SiemRecord>& records) {
@@ -114,9 +110,9 @@ std::vector<std::string> SiemOutput::emit(const std::vector<SiemRecord>& records
         }
     }
     if (cfg_.syslog_proto.empty()) return log;
-    std::string error;
-    if (!connect_syslog(error)) {
-        log.push_back(error + " (" + std::to_string(records.size()) + " event(s) not sent by syslog; they are in the events file)");
+    if (Status connected = connect_syslog(); !connected) {
+        log.push_back(connected.error().message + " (" + std::to_string(records.size()) +
+                      " event(s) not sent by syslog; they are in the events file)");
         return log;
     }
     bool tcp = cfg_.syslog_proto == "tcp";

@@ -8,6 +8,7 @@
 
 #include "siem/ecs_event.h"
 #include "siem/siem_config.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -33,7 +34,7 @@ public:
     std::vector<std::string> emit(const std::vector<SiemRecord>& records);
 
 private:
-    bool connect_syslog(std::string& error);
+    Status connect_syslog();
     void close_syslog();
     SiemConfig cfg_;
     int fd_ = -1;

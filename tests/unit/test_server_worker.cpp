@@ -196,14 +196,10 @@ TEST_CASE("server worker: PAGE= scopes follow the page map, reloaded after @@rel
     HostPages served = {{"lab1", "lab/gpu"}, {"web1", "servers"}, {"vm", "/"}};
     int loads = 0;
     bool fail = false;
-    w.set_page_loader([&](HostPages& pages, std::string& error) {
+    w.set_page_loader([&]() -> Expected<HostPages> {
         ++loads;
-        if (fail) {
-            error = "xymond down";
-            return false;
-        }
-        pages = served;
-        return true;
+        if (fail) return mr::fail("xymond down");
+        return served;
     });
     auto miner = [&](const std::string& host, std::time_t now) {
         Finding f = bench_miner(1, "init");
