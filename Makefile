@@ -126,7 +126,7 @@ uninstall:
 	rm -f $(DESTDIR)$(XYMON_CLIENT_EXT)/*miningrisk* $(DESTDIR)$(XYMON_SERVER_EXT)/*miningrisk* \
 	      $(DESTDIR)$(XYMON_ETC)/*.d/*miningrisk* $(DESTDIR)$(XYMON_ETC)/*miningrisk* $(DESTDIR)$(XYMON_ETC)/web/miningrisk* \
 	      $(DESTDIR)/etc/logrotate.d/miningrisk $(DESTDIR)/usr/lib/xymon/cgi-secure/miningrisk-order \
-	      $(DESTDIR)/etc/apache2/conf-available/miningrisk-order.conf
+	      $(DESTDIR)/etc/apache2/conf-available/miningrisk-server.conf
 	rm -f $(foreach m,$(MAN_PAGES),$(DESTDIR)$(PREFIX)/share/man/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -rf $(DESTDIR)$(MR_SHARE) $(DESTDIR)$(XYMON_WWW)/miningrisk $(DESTDIR)/var/lib/xymon/tmp/miningrisk*
 	rm -f $(DESTDIR)/etc/sudoers.d/miningrisk   # the evidence itself is kept

@@ -59,7 +59,7 @@ install -d "$DESTDIR/usr/lib/xymon/cgi-secure"
 install -m 0755 "$BUILD/server-plugins/miningrisk-order" "$DESTDIR/usr/lib/xymon/cgi-secure/miningrisk-order"
 install -m 0644 "$HERE/tasks.d/miningrisk-orders.cfg" "$ETC/tasks.d/miningrisk-orders.cfg"
 install -d "$DESTDIR/etc/apache2/conf-available"
-install -m 0644 "$HERE/apache/miningrisk-order.conf" "$DESTDIR/etc/apache2/conf-available/miningrisk-order.conf"
+install -m 0644 "$HERE/apache/miningrisk-server.conf" "$DESTDIR/etc/apache2/conf-available/miningrisk-server.conf"
 install -d "$DESTDIR/var/lib/xymon/miningrisk/orders"
 [ -e "$ETC/miningrisk-orders" ] || ln -s /var/lib/xymon/miningrisk/orders "$ETC/miningrisk-orders"
 if [ -z "$DESTDIR" ] && [ ! -s /var/lib/xymon/miningrisk/order.key ]; then

@@ -42,8 +42,9 @@ restore() {
 trap restore EXIT
 # The machine's own tool runner (a root binary run from a memfd) and other worktrees' unit tests
 # (their binary holds IOC strings) colour every host here; not under test: allowed in this host's
-# scope so that clean cycles can be green (their snapshots' traces are not the incident's).
-printf 'HOST=%s\n\tINCIDENT CLEAN_CYCLES=3\n\tALLOW EXE=%%^/?memfd: USER=root REASON="the test machine tool runner" EXPIRES=2099-12-31\n\tALLOW EXE=%%/tests/unit/unit-tests USER=root REASON="other worktrees unit tests (IOC strings)" EXPIRES=2099-12-31\n' \
+# scope so that clean cycles can be green (their snapshots' traces are not the incident's); so is
+# the suite's own loopback pool, a temp-dir binary with stratum strings when the checkout is in /tmp.
+printf 'HOST=%s\n\tINCIDENT CLEAN_CYCLES=3\n\tALLOW EXE=%%^/?memfd: USER=root REASON="the test machine tool runner" EXPIRES=2099-12-31\n\tALLOW EXE=%%/tests/unit/unit-tests USER=root REASON="other worktrees unit tests (IOC strings)" EXPIRES=2099-12-31\n\tALLOW EXE=%%/tests/sim/stratum-pool$ USER=root REASON="the suite own loopback pool (red when the checkout is under /tmp)" EXPIRES=2099-12-31\n' \
     $HOST >>"$POLICY"
 sleep 6   # the worker looks at the policy every 5 s
 

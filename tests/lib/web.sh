@@ -42,7 +42,7 @@ DirectoryIndex index.html
 DocumentRoot /var/lib/xymon/www
 HttpProtocolOptions Unsafe
 Include /etc/apache2/conf-available/xymon.conf
-IncludeOptional /etc/apache2/conf-available/miningrisk-order.conf
+IncludeOptional /etc/apache2/conf-available/miningrisk-server.conf
 ScriptAlias /xymon-msg /usr/lib/xymon/server/bin/xymoncgimsg.cgi
 CONF
 }
