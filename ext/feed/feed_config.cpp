@@ -117,9 +117,8 @@ Status parse_global(const std::string& key, const std::string& val, FeedConfig& 
     else if (key == "SHIPPED") c.shipped.push_back(val);
     else if (key == "ALLOWFILE") c.allow_files.push_back(val);
     else if (key == "ALLOW") {
-        std::string why;
-        auto e = parse_ioc_entry(val, &why);
-        if (!e) return fail(fmt::format("bad ALLOW entry '{}': {}", val, why));
+        auto e = parse_ioc_entry(val);
+        if (!e) return fail(fmt::format("bad ALLOW entry '{}': {}", val, e.error().message));
         c.allow.push_back(*e);
     } else if (key == "RESOLVE") {
         if (!parse_bool(val, c.resolve)) return fail(fmt::format("RESOLVE must be yes or no, got '{}'", val));

@@ -55,50 +55,28 @@ bool valid_label_char(char c) {
 }
 
 // Lower-cases and checks a domain; strips a trailing dot and a leading "*." / ".".
-bool parse_domain(std::string_view s, std::string& out, std::string* reason) {
+Expected<std::string> parse_domain(std::string_view s) {
     std::string d = to_lower_ascii(s);
-    if (d == "*" || d == "*.") {  // kept as an entry so validation can name it
-        out = "*";
-        return true;
-    }
+    if (d == "*" || d == "*.") return std::string("*");  // kept as an entry so validation can name it
     if (d.size() >= 2 && d[0] == '*' && d[1] == '.') d.erase(0, 2);
     else if (!d.empty() && d[0] == '.') d.erase(0, 1);
     if (!d.empty() && d.back() == '.') d.pop_back();
-    if (d.empty()) {
-        if (reason) *reason = "empty domain";
-        return false;
-    }
-    if (d.size() > 253) {
-        if (reason) *reason = "domain longer than 253 characters";
-        return false;
-    }
+    if (d.empty()) return fail("empty domain");
+    if (d.size() > 253) return fail("domain longer than 253 characters");
     std::size_t label_len = 0;
     for (std::size_t i = 0; i < d.size(); ++i) {
         char c = d[i];
         if (c == '.') {
-            if (label_len == 0) {
-                if (reason) *reason = "empty label in domain";
-                return false;
-            }
+            if (label_len == 0) return fail("empty label in domain");
             label_len = 0;
             continue;
         }
-        if (!valid_label_char(c)) {
-            if (reason) *reason = "invalid character in domain";
-            return false;
-        }
-        if (++label_len > 63) {
-            if (reason) *reason = "domain label longer than 63 characters";
-            return false;
-        }
+        if (!valid_label_char(c)) return fail("invalid character in domain");
+        if (++label_len > 63) return fail("domain label longer than 63 characters");
     }
     // An all-numeric dotted name is a malformed address, not a domain.
-    if (d.find_first_not_of("0123456789.") == std::string::npos) {
-        if (reason) *reason = "malformed IP address";
-        return false;
-    }
-    out = d;
-    return true;
+    if (d.find_first_not_of("0123456789.") == std::string::npos) return fail("malformed IP address");
+    return d;
 }
 
 void mask_host_bits(FeedEntry& e) {
@@ -150,12 +128,11 @@ struct LineOutcome {
 
 LineOutcome parse_token(std::string_view token) {
     LineOutcome o;
-    std::string reason;
-    if (auto e = parse_ioc_entry(token, &reason)) {
+    if (auto e = parse_ioc_entry(token)) {
         o.result = LineResult::Entry;
         o.entries.push_back(std::move(*e));
     } else {
-        o.reason = reason;
+        o.reason = e.error().message;
     }
     return o;
 }
@@ -197,11 +174,9 @@ LineOutcome parse_line(std::string_view line, FeedFormat format) {
             o.result = LineResult::Skipped;
             for (std::size_t i = 1; i < toks.size(); ++i) {
                 if (hosts_boilerplate(toks[i])) continue;
-                std::string domain, reason;
-                if (!parse_domain(toks[i], domain, &reason)) {
-                    return {LineResult::Bad, {}, reason};
-                }
-                auto e = parse_ioc_entry(domain);
+                auto domain = parse_domain(toks[i]);
+                if (!domain) return {LineResult::Bad, {}, domain.error().message};
+                auto e = parse_ioc_entry(*domain);
                 if (e) o.entries.push_back(std::move(*e));
             }
             if (!o.entries.empty()) o.result = LineResult::Entry;
@@ -254,11 +229,7 @@ const char* feed_format_name(FeedFormat f) {
     return "?";
 }
 
-std::optional<FeedEntry> parse_ioc_entry(std::string_view token, std::string* reason) {
-    auto fail = [&](const char* why) -> std::optional<FeedEntry> {
-        if (reason) *reason = why;
-        return std::nullopt;
-    };
+Expected<FeedEntry> parse_ioc_entry(std::string_view token) {
     token = trim_line(token);
     if (token.empty()) return fail("empty entry");
     if (token.size() > 260) return fail("entry too long");
@@ -309,22 +280,19 @@ std::optional<FeedEntry> parse_ioc_entry(std::string_view token, std::string* re
         if (parse_address(host, e)) {
             e.kind = EntryKind::AddressPort;
         } else {
-            std::string why;
-            if (!parse_domain(host, e.host, &why) || e.host == "*") {
-                if (reason) *reason = why.empty() ? "bad host before port" : why;
-                return std::nullopt;
-            }
+            auto domain = parse_domain(host);
+            if (!domain) return fail(domain.error());
+            if (*domain == "*") return fail("bad host before port");
+            e.host = *domain;
             e.kind = EntryKind::DomainPort;
             e.family = 0;
         }
         e.text = e.host + ":" + std::to_string(e.port);
         return e;
     }
-    std::string why;
-    if (!parse_domain(token, e.host, &why)) {
-        if (reason) *reason = why;
-        return std::nullopt;
-    }
+    auto domain = parse_domain(token);
+    if (!domain) return fail(domain.error());
+    e.host = *domain;
     e.kind = EntryKind::Domain;
     e.family = 0;
     e.prefix = -1;

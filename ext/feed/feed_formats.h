@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/expected.h"
+
 namespace mr {
 
 enum class FeedFormat { Domains, Hosts, Ips, IpPort, Maltrail, Ioc };
@@ -56,8 +58,8 @@ constexpr std::size_t kMaxBadLinesKept = 20;
 constexpr std::size_t kMaxLineLength = 1024;
 
 // Parses one indicator in the merged-list syntax (domain, address, CIDR, addr:port, [v6]:port,
-// domain:port). Returns nullopt and sets `reason` when it is not one.
-std::optional<FeedEntry> parse_ioc_entry(std::string_view token, std::string* reason = nullptr);
+// domain:port). Fails with the reason when it is not one.
+Expected<FeedEntry> parse_ioc_entry(std::string_view token);
 
 // Parses a whole feed body in the given format.
 ParsedFeed parse_feed(std::string_view body, FeedFormat format);

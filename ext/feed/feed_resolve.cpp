@@ -65,27 +65,23 @@ void run_getaddrinfo(const std::string& name, const std::shared_ptr<Lookup>& l) 
 }  // namespace
 
 Resolver system_resolver() {
-    return [](const std::string& name, double timeout, std::string* error) {
+    return [](const std::string& name, double timeout) -> Expected<std::vector<std::string>> {
         auto l = std::make_shared<Lookup>();
         std::thread(run_getaddrinfo, name, l).detach();
         std::unique_lock<std::mutex> lk(l->mu);
-        if (!l->cv.wait_for(lk, std::chrono::duration<double>(timeout), [&] { return l->done; })) {
-            if (error) *error = fmt::format("timed out after {} s", timeout);
-            return std::vector<std::string>{};
-        }
-        if (!l->error.empty() && error) *error = l->error;
+        if (!l->cv.wait_for(lk, std::chrono::duration<double>(timeout), [&] { return l->done; }))
+            return fail(fmt::format("timed out after {} s", timeout));
+        if (!l->error.empty()) return fail(l->error);
+        if (l->addrs.empty()) return fail("no addresses");
         return l->addrs;
     };
 }
 
 Resolver hosts_file_resolver(const std::string& path) {
-    return [path](const std::string& name, double, std::string* error) {
+    return [path](const std::string& name, double) -> Expected<std::vector<std::string>> {
         std::vector<std::string> out;
         Expected<std::string> text = read_file(path, 16 << 20);
-        if (!text) {
-            if (error) *error = path + ": cannot read";
-            return out;
-        }
+        if (!text) return fail(text.error());
         std::istringstream in(*text);
         std::string line;
         while (std::getline(in, line)) {
@@ -100,7 +96,7 @@ Resolver hosts_file_resolver(const std::string& path) {
                 if (n == name && std::find(out.begin(), out.end(), e->text) == out.end())
                     out.push_back(e->text);
         }
-        if (out.empty() && error) *error = "not found";
+        if (out.empty()) return fail("not found");
         return out;
     };
 }
@@ -145,14 +141,13 @@ ResolveSummary update_resolved(ResolveState& st, const std::vector<std::string>&
             continue;
         }
         ++done;
-        std::string error;
-        auto addrs = resolver(d, timeout, &error);
-        if (addrs.empty()) {
+        auto addrs = resolver(d, timeout);
+        if (!addrs) {
             ++sum.failed;
             continue;
         }
         ++sum.resolved;
-        for (const auto& raw : addrs) {
+        for (const auto& raw : *addrs) {
             auto e = parse_ioc_entry(raw);
             if (!e || e->kind != EntryKind::Address) continue;
             auto key = std::make_pair(d, e->text);

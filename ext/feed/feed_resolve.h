@@ -12,9 +12,8 @@
 
 namespace mr {
 
-// Returns the addresses of `name` (canonical text), or an empty list with `error` set.
-using Resolver =
-    std::function<std::vector<std::string>(const std::string& name, double timeout, std::string* error)>;
+// The addresses of `name` (canonical text, at least one), or why there are none.
+using Resolver = std::function<Expected<std::vector<std::string>>(const std::string& name, double timeout)>;
 
 // getaddrinfo in a helper thread, given up after `timeout` seconds (the thread is left to end).
 Resolver system_resolver();

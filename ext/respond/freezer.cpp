@@ -17,6 +17,7 @@
 
 #include "collect/proc_parse.h"
 #include "collect/proc_reader.h"
+#include "util/expected.h"
 #include "util/text_util.h"
 
 namespace mr {
@@ -49,14 +50,13 @@ double wait_for(const std::function<bool()>& done) {
     return -1;
 }
 
-bool move_all(const std::string& procs_file, const std::vector<int>& pids, std::string& error) {
+Status move_all(const std::string& procs_file, const std::vector<int>& pids) {
     for (int p : pids)
         if (!write_text(procs_file, std::to_string(p))) {
             if (errno == ESRCH) continue;  // exited meanwhile
-            error = fmt::format("cannot move pid {} into {}: {}", p, procs_file, std::strerror(errno));
-            return false;
+            return fail(fmt::format("cannot move pid {} into {}: {}", p, procs_file, std::strerror(errno)));
         }
-    return true;
+    return {};
 }
 
 bool stopped(const std::string& proc_root, int pid) {
@@ -121,24 +121,27 @@ uint64_t tree_cpu_ticks(const std::string& proc_root, const std::vector<int>& pi
     return sum;
 }
 
-bool move_tree_into(const std::string& dir, const std::vector<int>& pids, std::string& error) {
+Status move_tree_into(const std::string& dir, const std::vector<int>& pids) {
     ::mkdir(dir.substr(0, dir.rfind('/')).c_str(), 0755);
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-        error = fmt::format("cannot make cgroup {}: {}", dir, std::strerror(errno));
-        return false;
-    }
-    return move_all(dir + "/cgroup.procs", pids, error);
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+        return fail(fmt::format("cannot make cgroup {}: {}", dir, std::strerror(errno)));
+    return move_all(dir + "/cgroup.procs", pids);
 }
 
 FreezeResult freeze_tree(const FreezerPaths& p, int pid, uint64_t start_ticks) {
     FreezeResult r;
     r.pids = process_tree(p.proc_root, pid);
-    std::string err;
+    std::string err;  // why a cgroup freezer could not take the tree, for the SIGSTOP fallback's error
+    auto move = [&](const std::string& procs_file) {
+        Status moved = move_all(procs_file, r.pids);
+        if (!moved) err = moved.error().message;
+        return moved.has_value();
+    };
     if (!p.cgroup2.empty()) {
         std::string base = p.cgroup2 + "/miningrisk", dir = base + "/" + group_name(pid, start_ticks);
         ::mkdir(base.c_str(), 0755);
         if ((::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) && access((dir + "/cgroup.freeze").c_str(), W_OK) == 0 &&
-            move_all(dir + "/cgroup.procs", r.pids, err) && write_text(dir + "/cgroup.freeze", "1")) {
+            move(dir + "/cgroup.procs") && write_text(dir + "/cgroup.freeze", "1")) {
             r.method = "cgroup2";
             r.cgroup = dir;
             r.ms = wait_for([&] { return read_small(dir + "/cgroup.events").find("frozen 1") != std::string::npos; });
@@ -149,7 +152,7 @@ FreezeResult freeze_tree(const FreezerPaths& p, int pid, uint64_t start_ticks) {
     }
     if (!p.freezer_v1.empty()) {
         std::string dir = p.freezer_v1 + "/miningrisk-" + group_name(pid, start_ticks);
-        if ((::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) && move_all(dir + "/cgroup.procs", r.pids, err) &&
+        if ((::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) && move(dir + "/cgroup.procs") &&
             write_text(dir + "/freezer.state", "FROZEN")) {
             r.method = "cgroup1-freezer";
             r.cgroup = dir;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "util/expected.h"
+
 namespace mr {
 
 struct FreezeResult {
@@ -33,8 +35,8 @@ std::vector<int> process_tree(const std::string& proc_root, int pid);
 uint64_t tree_cpu_ticks(const std::string& proc_root, const std::vector<int>& pids);
 
 // Makes directory `dir` (a cgroup, its parent made too) and moves `pids` into it, unfrozen
-// (isolation on its own uses this); false with `error` if a live process could not be moved.
-bool move_tree_into(const std::string& dir, const std::vector<int>& pids, std::string& error);
+// (isolation on its own uses this); fails if a live process could not be moved.
+Status move_tree_into(const std::string& dir, const std::vector<int>& pids);
 
 // The cgroup name of one frozen process life: CGROUP2/miningrisk/NAME or FREEZER_V1/miningrisk-NAME.
 std::string group_name(int pid, uint64_t start_ticks);

@@ -111,11 +111,10 @@ std::string isolation_cgroup(const FreezerPaths& p, int pid, uint64_t start, con
     if (!in_miningrisk_group(cg)) {
         if (!move) return "";
         cg = fmt::format("/miningrisk/isolated-{}-{}", pid, start);
-        std::string err;
-        if (!move_tree_into(p.cgroup2 + cg, pids, err)) return note = err + ": no cgroup match", "";
+        Status moved = move_tree_into(p.cgroup2 + cg, pids);
+        if (!moved) return note = moved.error().message + ": no cgroup match", "";
     } else if (move) {
-        std::string err;   // children started since: into the same group
-        move_tree_into(p.cgroup2 + cg, pids, err);
+        (void)move_tree_into(p.cgroup2 + cg, pids);  // children started since: into the same group
     }
     dir = p.cgroup2 + cg;
     std::string rel = p.cgroup2.size() > base.size() ? p.cgroup2.substr(base.size() + 1) + cg : cg.substr(1);

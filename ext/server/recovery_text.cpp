@@ -7,7 +7,6 @@
 namespace mr {
 
 namespace {
-std::string esc(const std::string& s, size_t max) { return escape_html(truncate_text(s, max)); }
 
 std::string tuning(long now, long before, const std::string& now_text, const std::string& before_text) {
     if (now < 0) return "unknown";
@@ -18,8 +17,9 @@ std::string tuning(long now, long before, const std::string& now_text, const std
 std::string recovery_html(const RecoveryFacts& r) {
     std::string o = "<h4>Recovery check</h4>\n<p>The incident's traces on the host, checked by the client this cycle:</p>\n<ul>\n";
     for (const RecoveryItem& it : r.items)
-        o += fmt::format("<li>{} {}: <b>{}</b>{}</li>\n", esc(it.kind, 32), esc(it.what, 300), to_string(it.presence),
-                         it.detail.empty() ? std::string() : " (" + esc(it.detail, 200) + ")");
+        o += fmt::format("<li>{} {}: <b>{}</b>{}</li>\n", escape_html_capped(it.kind, 32),
+                         escape_html_capped(it.what, 300), to_string(it.presence),
+                         it.detail.empty() ? std::string() : " (" + escape_html_capped(it.detail, 200) + ")");
     o += "<li>huge pages: " +
          tuning(r.now.hugepages, r.before.hugepages, std::to_string(r.now.hugepages), std::to_string(r.before.hugepages)) +
          "</li>\n";

@@ -150,8 +150,7 @@ void ServerWorker::note_client(const std::string& host, std::time_t when, int in
 Expected<std::string> ServerWorker::evaluate_miningrisk(const std::string& host, const std::string& config_class,
                                                         std::string_view body, std::time_t now) {
     ClientReport report;
-    ParseResult pr = parse_client_message(body, report);
-    if (!pr.ok) return fail(pr.error);
+    if (Status parsed = parse_client_message(body, report); !parsed) return fail(parsed.error());
     note_client(host, now, report.interval);
     // Clients before `pcomm` leave the parent's name to be found among the reported processes.
     CommByPid parents;

@@ -22,7 +22,7 @@ constexpr size_t kMaxShownSignals = 16;  // per finding; the drill-down page has
 // (up to 200 findings x 64 signals x 400 bytes, 6x longer once escaped) must not get there.
 constexpr size_t kMaxStatusHtml = 160 * 1024;
 
-std::string esc(const std::string& s, size_t max = kTableField) { return escape_html(truncate_text(s, max)); }
+std::string esc(const std::string& s, size_t max = kTableField) { return escape_html_capped(s, max); }
 
 std::string utc_text(int64_t t) {
     std::time_t tt = static_cast<std::time_t>(t);

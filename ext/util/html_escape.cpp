@@ -74,4 +74,8 @@ std::string escape_json_end_tags(std::string_view json) {
     return out;
 }
 
+std::string escape_html_capped(std::string_view raw, size_t max_bytes) {
+    return escape_html(truncate_text(raw, max_bytes));
+}
+
 }  // namespace mr

@@ -25,4 +25,7 @@ std::string url_encode(std::string_view raw);
 // Cuts `s` to at most `max_bytes`, appending "..." when cut, without splitting a UTF-8 sequence.
 std::string truncate_text(std::string_view s, size_t max_bytes);
 
+// escape_html of host text cut to `max_bytes` first, so one field cannot fill a status.
+std::string escape_html_capped(std::string_view raw, size_t max_bytes);
+
 }  // namespace mr

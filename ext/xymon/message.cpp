@@ -203,8 +203,7 @@ std::string build_client_message(const ClientReport& r, const std::string& confi
     return out;
 }
 
-ParseResult parse_client_message(std::string_view text, ClientReport& out) {
-    ParseResult res;
+Status parse_client_message(std::string_view text, ClientReport& out) {
     std::string section;
     bool saw_header = false;
     std::map<int, size_t> finding_by_pid;
@@ -294,18 +293,11 @@ ParseResult parse_client_message(std::string_view text, ClientReport& out) {
             recovery_add_kv(rec, out.recovery);
         }
     }
-    if (!saw_header) {
-        res.error = "no [miningrisk] section";
-        return res;
-    }
-    if (out.version < 1) {
-        res.error = "missing or invalid version";
-        return res;
-    }
+    if (!saw_header) return fail("no [miningrisk] section");
+    if (out.version < 1) return fail("missing or invalid version");
     // Older clients send no count: what they sent is all they found.
     out.findings_found = std::max(out.findings_found, static_cast<int>(out.findings.size()));
-    res.ok = true;
-    return res;
+    return {};
 }
 
 }  // namespace mr

@@ -37,6 +37,7 @@
 #include "model/limits.h"
 #include "model/model.h"
 #include "model/recovery.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -88,11 +89,7 @@ struct ClientReport {
 std::string build_client_message(const ClientReport& r, const std::string& config_class = "linux");
 
 // Parses the message body (from the "client/..." line or from "[miningrisk]" on). Never throws;
-// garbage yields ok=false with a reason, and partial data is kept where it parsed.
-struct ParseResult {
-    bool ok = false;
-    std::string error;
-};
-ParseResult parse_client_message(std::string_view text, ClientReport& out);
+// garbage fails with a reason, and partial data is kept in `out` where it parsed.
+Status parse_client_message(std::string_view text, ClientReport& out);
 
 }  // namespace mr

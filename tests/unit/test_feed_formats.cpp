@@ -100,10 +100,10 @@ TEST_CASE("feed: ioc entries and range helpers") {
     CHECK(ranges_overlap(*cidr, *parse_ioc_entry("104.0.0.0/8")));
     CHECK(domain_covered_by("a.pool.example", "pool.example"));
     CHECK_FALSE(domain_covered_by("xpool.example", "pool.example"));
-    std::string why;
-    CHECK_FALSE(parse_ioc_entry("1.2.3.4/33", &why));
-    CHECK(why == "CIDR prefix length too long");
-    CHECK_FALSE(parse_ioc_entry("[2001:db8::1]", &why));
+    auto too_long = parse_ioc_entry("1.2.3.4/33");
+    REQUIRE_FALSE(too_long);
+    CHECK(too_long.error().message == "CIDR prefix length too long");
+    CHECK_FALSE(parse_ioc_entry("[2001:db8::1]"));
     CHECK(parse_ioc_entry("*")->host == "*");
     CHECK(feed_format_from_name("ipport") == FeedFormat::IpPort);
     CHECK_FALSE(feed_format_from_name("xml"));

@@ -11,11 +11,10 @@
 using namespace mr;
 
 TEST_CASE("feed: the system resolver answers for localhost within its timeout") {
-    std::string err;
-    auto addrs = system_resolver()("localhost", 5.0, &err);
-    REQUIRE_MESSAGE(!addrs.empty(), err);
+    auto addrs = system_resolver()("localhost", 5.0);
+    REQUIRE_MESSAGE(addrs.has_value(), (addrs ? "" : addrs.error().message));
     bool loopback = false;
-    for (const auto& a : addrs) loopback = loopback || a == "127.0.0.1" || a == "::1";
+    for (const auto& a : *addrs) loopback = loopback || a == "127.0.0.1" || a == "::1";
     CHECK(loopback);
 }
 

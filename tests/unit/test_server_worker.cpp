@@ -97,7 +97,7 @@ TEST_CASE("server worker: pcomm carries the parent's name; older messages parse 
     std::string text = client_message("h1", {bench_miner(77, "benchd")});
     CHECK(text.find(" pcomm=benchd ") != std::string::npos);
     ClientReport back;
-    REQUIRE(parse_client_message(text, back).ok);
+    REQUIRE(parse_client_message(text, back).has_value());
     REQUIRE(back.findings.size() == 1);
     CHECK(back.findings[0].parent_comm == "benchd");
     CHECK(back.findings[0].ppid == 77);
@@ -106,7 +106,7 @@ TEST_CASE("server worker: pcomm carries the parent's name; older messages parse 
     std::string old = "client/miningrisk h1.linux linux\n[miningrisk]\nversion=1 agent=old\n[findings]\n"
                       "pid=5000 ppid=77 user=bench comm=xmrig exe=/opt/bench/xmrig color=red\n";
     ClientReport o;
-    REQUIRE(parse_client_message(old, o).ok);
+    REQUIRE(parse_client_message(old, o).has_value());
     REQUIRE(o.findings.size() == 1);
     CHECK(o.findings[0].parent_comm.empty());
 }

@@ -41,8 +41,7 @@ TEST_CASE("message: build then parse keeps every field") {
     std::string text = build_client_message(in);
     CHECK(text.rfind("client/miningrisk web01.example.com.linux linux\n", 0) == 0);
     ClientReport out;
-    ParseResult res = parse_client_message(text, out);
-    REQUIRE(res.ok);
+    REQUIRE(parse_client_message(text, out).has_value());
     CHECK(out.version == kMessageVersion);
     CHECK(out.host == "web01.example.com");
     CHECK(out.color == Color::red);
@@ -74,24 +73,24 @@ TEST_CASE("message: host text cannot forge lines, sections or colour icons") {
         pos = nl + 1;
     }
     ClientReport out;
-    REQUIRE(parse_client_message(text, out).ok);
+    REQUIRE(parse_client_message(text, out).has_value());
     CHECK(out.findings.size() == 1);
     CHECK(out.findings[0].comm == in.findings[0].comm);
 }
 
 TEST_CASE("message: garbage and truncation never crash and say why") {
     ClientReport out;
-    CHECK_FALSE(parse_client_message("", out).ok);
-    CHECK_FALSE(parse_client_message("\xff\xfe garbage [[[ ]]] ===", out).ok);
+    CHECK_FALSE(parse_client_message("", out).has_value());
+    CHECK_FALSE(parse_client_message("\xff\xfe garbage [[[ ]]] ===", out).has_value());
     std::string text = build_client_message(sample_report());
     for (size_t cut = 0; cut < text.size(); cut += 7) {
         ClientReport partial;
         parse_client_message(text.substr(0, cut), partial);  // must not throw or crash
     }
     ClientReport bad;
-    ParseResult r = parse_client_message("[miningrisk]\nversion=zero\n", bad);
-    CHECK_FALSE(r.ok);
-    CHECK(r.error.find("version") != std::string::npos);
+    Status r = parse_client_message("[miningrisk]\nversion=zero\n", bad);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().message.find("version") != std::string::npos);
 }
 
 TEST_CASE("message: bounded even when a host reports thousands of findings") {
@@ -102,7 +101,7 @@ TEST_CASE("message: bounded even when a host reports thousands of findings") {
     std::string text = build_client_message(in);
     CHECK(text.size() < 400 * 1024);  // xymond's client channel buffer is 512 KB
     ClientReport out;
-    REQUIRE(parse_client_message(text, out).ok);
+    REQUIRE(parse_client_message(text, out).has_value());
     CHECK(out.findings.size() == kMaxFindings);
     CHECK(out.findings_found == 5000);   // the server can still say how many were left out
 }
@@ -114,12 +113,12 @@ TEST_CASE("message: the findings count of an older client is what it sent") {
     REQUIRE(at != std::string::npos);
     text.erase(at, text.find('\n', at) - at);   // a version 1 sender from before the key
     ClientReport out;
-    REQUIRE(parse_client_message(text, out).ok);
+    REQUIRE(parse_client_message(text, out).has_value());
     CHECK(out.findings_found == static_cast<int>(in.findings.size()));
     // A count below what was sent is not believed.
     in.findings_found = 0;
     ClientReport again;
-    REQUIRE(parse_client_message(build_client_message(in), again).ok);
+    REQUIRE(parse_client_message(build_client_message(in), again).has_value());
     CHECK(again.findings_found == static_cast<int>(in.findings.size()));
 }
 
@@ -139,7 +138,7 @@ TEST_CASE("message: the incident keys (cpu, start, exe times, parent chain) roun
     f.color = Color::red;
     r.findings.push_back(f);
     ClientReport back;
-    REQUIRE(parse_client_message(build_client_message(r), back).ok);
+    REQUIRE(parse_client_message(build_client_message(r), back).has_value());
     REQUIRE(back.findings.size() == 1);
     const Finding& b = back.findings[0];
     CHECK(b.cpu_seconds == doctest::Approx(14400.25));
@@ -149,7 +148,7 @@ TEST_CASE("message: the incident keys (cpu, start, exe times, parent chain) roun
     CHECK(b.exe_ctime == 1796260001);
     CHECK(b.parent_chain == std::vector<std::string>{"php-fpm8.2", "sys\ntemd"});
     ClientReport old;
-    REQUIRE(parse_client_message("[miningrisk]\nversion=1 time=5\n[findings]\npid=7 comm=x color=red\n", old).ok);
+    REQUIRE(parse_client_message("[miningrisk]\nversion=1 time=5\n[findings]\npid=7 comm=x color=red\n", old).has_value());
     CHECK(old.findings[0].cpu_seconds < 0);
     CHECK(old.findings[0].start_time == 0);
     CHECK(old.findings[0].parent_chain.empty());

@@ -31,7 +31,7 @@ TEST_CASE("xymon recovery: the section round-trips, host text cannot start a lin
     CHECK(msg.find("\n[recovery]\nkind=host hugepages=1280 msr=2 hugepages_before=0 msr_before=0\n") != std::string::npos);
     CHECK(msg.find("\n[findings]\n&red") == std::string::npos);
     ClientReport back;
-    REQUIRE(parse_client_message(msg, back).ok);
+    REQUIRE(parse_client_message(msg, back).has_value());
     REQUIRE(back.has_recovery);
     CHECK(back.recovery.now.hugepages == 1280);
     CHECK(back.recovery.now.msr == 2);
@@ -50,7 +50,7 @@ TEST_CASE("xymon recovery: an older client's message has no section (not verifie
     std::string msg = build_client_message(r);
     CHECK(msg.find("[recovery]") == std::string::npos);
     ClientReport back;
-    REQUIRE(parse_client_message(msg, back).ok);
+    REQUIRE(parse_client_message(msg, back).has_value());
     CHECK_FALSE(back.has_recovery);
 }
 

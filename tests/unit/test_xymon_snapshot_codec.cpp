@@ -43,7 +43,7 @@ TEST_CASE("xymon snapshots: the section round-trips and older messages have none
     CHECK(msg.find("\n[snapshots]\nid=web01-20261203T061013Z-4316 ") != std::string::npos);
     CHECK(msg.find("\n&red") == std::string::npos);  // host text cannot start a line
     ClientReport back;
-    REQUIRE(parse_client_message(msg, back).ok);
+    REQUIRE(parse_client_message(msg, back).has_value());
     REQUIRE(back.snapshots.size() == 1);
     const SnapshotRecord& s = back.snapshots[0];
     CHECK(s.manifest_sha256 == std::string(64, 'f'));
@@ -57,7 +57,7 @@ TEST_CASE("xymon snapshots: the section round-trips and older messages have none
     std::string old = build_client_message(r);
     CHECK(old.find("[snapshots]") == std::string::npos);
     ClientReport none;
-    REQUIRE(parse_client_message(old, none).ok);
+    REQUIRE(parse_client_message(old, none).has_value());
     CHECK(none.snapshots.empty());
 }
 
@@ -70,7 +70,7 @@ TEST_CASE("xymon snapshots: garbage values keep defaults, at most kMaxSnapshots 
     std::string msg = "client/miningrisk h.linux linux\n[miningrisk]\nversion=1\n[snapshots]\n";
     for (int i = 0; i < 20; ++i) msg += "id=x" + std::to_string(i) + " pid=" + std::to_string(i + 2) + "\n";
     ClientReport r;
-    REQUIRE(parse_client_message(msg, r).ok);
+    REQUIRE(parse_client_message(msg, r).has_value());
     CHECK(r.snapshots.size() == kMaxSnapshots);
 }
 
