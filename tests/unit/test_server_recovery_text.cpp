@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "server/incident_driver.h"
 #include "server/status_text.h"
@@ -33,7 +34,11 @@ RecoveryFacts facts(TracePresence file) {
 
 TEST_CASE("server recovery: a trace left is yellow with why, clean verified cycles close the incident") {
     TempDir d;
-    IncidentDriver drv(d.path, d.path + "/none.cfg");
+    // Its own events file: with no SIEM config the driver would append to the system's
+    // /var/log/xymon/miningrisk/events.ndjson, as root, and lock the real worker out of it.
+    std::string cfg = d.path + "/siem.cfg";
+    std::ofstream(cfg) << "events = " << d.path << "/events.ndjson\n";
+    IncidentDriver drv(d.path, cfg);
     REQUIRE(drv.init());
     Finding f;
     f.pid = 4316;
