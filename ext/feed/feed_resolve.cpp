@@ -62,6 +62,31 @@ void run_getaddrinfo(const std::string& name, const std::shared_ptr<Lookup>& l) 
     l->cv.notify_all();
 }
 
+// NAME -> its addresses, in file order, each once.
+using HostsTable = std::map<std::string, std::vector<std::string>>;
+
+Expected<HostsTable> load_hosts_table(const std::string& path) {
+    Expected<std::string> text = read_file(path, 16 << 20);
+    if (!text) return fail(text.error());
+    HostsTable table;
+    std::istringstream in(*text);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::size_t hash = line.find('#');
+        if (hash != std::string::npos) line.erase(hash);
+        std::istringstream words(line);
+        std::string addr, n;
+        if (!(words >> addr)) continue;
+        auto e = parse_ioc_entry(addr);
+        if (!e || e->kind != EntryKind::Address) continue;
+        while (words >> n) {
+            std::vector<std::string>& out = table[n];
+            if (std::find(out.begin(), out.end(), e->text) == out.end()) out.push_back(e->text);
+        }
+    }
+    return table;
+}
+
 }  // namespace
 
 Resolver system_resolver() {
@@ -77,27 +102,13 @@ Resolver system_resolver() {
     };
 }
 
+// The file is read once, when the resolver is made: a run looks up to 2000 domains in it.
 Resolver hosts_file_resolver(const std::string& path) {
-    return [path](const std::string& name, double) -> Expected<std::vector<std::string>> {
-        std::vector<std::string> out;
-        Expected<std::string> text = read_file(path, 16 << 20);
-        if (!text) return fail(text.error());
-        std::istringstream in(*text);
-        std::string line;
-        while (std::getline(in, line)) {
-            std::size_t hash = line.find('#');
-            if (hash != std::string::npos) line.erase(hash);
-            std::istringstream words(line);
-            std::string addr, n;
-            if (!(words >> addr)) continue;
-            auto e = parse_ioc_entry(addr);
-            if (!e || e->kind != EntryKind::Address) continue;
-            while (words >> n)
-                if (n == name && std::find(out.begin(), out.end(), e->text) == out.end())
-                    out.push_back(e->text);
-        }
-        if (out.empty()) return fail("not found");
-        return out;
+    return [table = load_hosts_table(path)](const std::string& name, double) -> Expected<std::vector<std::string>> {
+        if (!table) return fail(table.error());
+        auto it = table->find(name);
+        if (it == table->end()) return fail("not found");
+        return it->second;
     };
 }
 

@@ -7,7 +7,6 @@
 namespace mr {
 
 namespace {
-
 std::string tuning(long now, long before, const std::string& now_text, const std::string& before_text) {
     if (now < 0) return "unknown";
     return before < 0 ? now_text + " (before the incident: unknown)" : now_text + " (before the incident: " + before_text + ")";

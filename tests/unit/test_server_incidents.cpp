@@ -1,8 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +11,7 @@
 
 using namespace mr;
 using mr_test::slurp;
+using mr_test::TempDir;
 
 namespace {
 
@@ -26,15 +24,6 @@ std::vector<ChannelMessage> dump(const char* name) {
     for (ChannelMessage m; r.next(m);) out.push_back(m);
     return out;
 }
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char t[] = "/tmp/mr-incidents-XXXXXX";
-        path = mkdtemp(t);
-    }
-    ~TempDir() { std::system(("rm -rf " + path).c_str()); }
-};
 
 }  // namespace
 

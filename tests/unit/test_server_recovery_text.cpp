@@ -3,25 +3,13 @@
 // and the status shows "recovering: K of N" then "recovered at ...".
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-
 #include "server/incident_driver.h"
 #include "server/status_text.h"
+#include "temp_dir.h"
 
 using namespace mr;
 
 namespace {
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char t[] = "/tmp/mr-recovery-XXXXXX";
-        path = mkdtemp(t);
-    }
-    ~TempDir() { std::system(("rm -rf " + path).c_str()); }
-};
 
 RecoveryFacts facts(TracePresence file) {
     RecoveryFacts r;
@@ -33,12 +21,10 @@ RecoveryFacts facts(TracePresence file) {
 }  // namespace
 
 TEST_CASE("server recovery: a trace left is yellow with why, clean verified cycles close the incident") {
-    TempDir d;
+    mr_test::TempDir d("recovery");
     // Its own events file: with no SIEM config the driver would append to the system's
     // /var/log/xymon/miningrisk/events.ndjson, as root, and lock the real worker out of it.
-    std::string cfg = d.path + "/siem.cfg";
-    std::ofstream(cfg) << "events = " << d.path << "/events.ndjson\n";
-    IncidentDriver drv(d.path, cfg);
+    IncidentDriver drv(d.path, d.write("siem.cfg", "events = " + (d / "events.ndjson") + "\n"));
     REQUIRE(drv.init());
     Finding f;
     f.pid = 4316;
