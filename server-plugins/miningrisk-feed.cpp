@@ -212,9 +212,9 @@ FeedReport update_feed(const FeedSpec& spec, const FeedConfig& cfg, const std::s
             limits.min_entries = spec.min_entries;
             limits.max_entries = spec.max_entries;
             limits.previous_entries = have_list ? r.entries.size() : 0;
-            ValidationResult v = validate_feed(parsed, limits);
-            Status saved = v.ok ? save_entry_list(list_path, parsed.entries) : Status{};
-            if (v.ok && saved) {
+            Status valid = validate_feed(parsed, limits);
+            Status saved = valid ? save_entry_list(list_path, parsed.entries) : Status{};
+            if (valid && saved) {
                 st.etag = res.etag;
                 st.last_modified = res.last_modified;
                 st.entries = parsed.entries.size();
@@ -229,7 +229,8 @@ FeedReport update_feed(const FeedSpec& spec, const FeedConfig& cfg, const std::s
                                                        : "");
                 log_line(fmt::format("feed {}: {}", spec.name, outcome));
             } else {
-                st.last_error = v.ok ? "cannot save list: " + saved.error().message : "download refused: " + v.reason;
+                st.last_error = valid ? "cannot save list: " + saved.error().message
+                                      : "download refused: " + valid.error().message;
                 st.last_error_time = now;
                 log_line(fmt::format("feed {}: {}", spec.name, st.last_error));
             }

@@ -176,12 +176,14 @@ int run_test(ServerWorker& w, const std::string& path) {
         });
         for (const auto& p : parts) {
             size_t nl = p.text.find('\n');
-            ClientFirstLine fl = parse_client_first_line(p.text.substr(0, nl));
-            if (!fl.ok) {
-                std::cerr << "xymond_miningrisk: " << path << ": not a client message (first line '"
-                          << std::string(p.text.substr(0, std::min<size_t>(nl, 80))) << "')\n";
+            Expected<ClientFirstLine> first = parse_client_first_line(p.text.substr(0, nl));
+            if (!first) {
+                std::cerr << "xymond_miningrisk: " << path << ": " << first.error().message
+                          << " (first line '" << std::string(p.text.substr(0, std::min<size_t>(nl, 80)))
+                          << "')\n";
                 continue;
             }
+            const ClientFirstLine& fl = *first;
             ChannelMessage m;
             m.channel = "client";
             m.host = fl.host;

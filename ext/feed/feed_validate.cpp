@@ -25,35 +25,34 @@ std::optional<std::string> matches_everything(const FeedEntry& e) {
     return std::nullopt;
 }
 
-ValidationResult validate_feed(const ParsedFeed& feed, const FeedLimits& limits) {
-    auto refuse = [](std::string why) { return ValidationResult{false, std::move(why)}; };
-    if (feed.binary) return refuse("body is binary data, not a text list");
+Status validate_feed(const ParsedFeed& feed, const FeedLimits& limits) {
+    if (feed.binary) return fail("body is binary data, not a text list");
     std::size_t n = feed.entries.size();
     if (n == 0) {
         if (feed.bad_count > 0)
-            return refuse(fmt::format("no valid entry ({} unparseable lines, first at line {}: {})",
+            return fail(fmt::format("no valid entry ({} unparseable lines, first at line {}: {})",
                                       feed.bad_count, feed.bad[0].line, feed.bad[0].reason));
-        return refuse("list is empty");
+        return fail("list is empty");
     }
     if (feed.lines > 0 &&
         static_cast<double>(feed.bad_count) > limits.max_bad_fraction * static_cast<double>(feed.lines))
-        return refuse(fmt::format("{} of {} lines are unparseable (first at line {}: {})",
+        return fail(fmt::format("{} of {} lines are unparseable (first at line {}: {})",
                                   feed.bad_count, feed.lines, feed.bad[0].line, feed.bad[0].reason));
     for (const auto& e : feed.entries) {
-        if (auto why = matches_everything(e)) return refuse("entry " + *why);
+        if (auto why = matches_everything(e)) return fail("entry " + *why);
     }
     if (n < limits.min_entries)
-        return refuse(fmt::format("only {} entries, below the plausible minimum of {}", n,
+        return fail(fmt::format("only {} entries, below the plausible minimum of {}", n,
                                   limits.min_entries));
     if (n > limits.max_entries)
-        return refuse(fmt::format("{} entries, over the limit of {}", n, limits.max_entries));
+        return fail(fmt::format("{} entries, over the limit of {}", n, limits.max_entries));
     if (limits.previous_entries > 0) {
         double prev = static_cast<double>(limits.previous_entries);
         if (static_cast<double>(n) > prev * limits.max_growth)
-            return refuse(fmt::format("{} entries, far beyond the previous {} (more than {}x)", n,
+            return fail(fmt::format("{} entries, far beyond the previous {} (more than {}x)", n,
                                       limits.previous_entries, limits.max_growth));
         if (static_cast<double>(n) < prev * limits.min_shrink)
-            return refuse(fmt::format("{} entries, far below the previous {} (less than {}x)", n,
+            return fail(fmt::format("{} entries, far below the previous {} (less than {}x)", n,
                                       limits.previous_entries, limits.min_shrink));
     }
     return {};

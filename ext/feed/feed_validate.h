@@ -7,6 +7,7 @@
 #include <string>
 
 #include "feed/feed_formats.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -19,16 +20,12 @@ struct FeedLimits {
     double max_bad_fraction = 0.2;       // refuse when more lines than this are unparseable
 };
 
-struct ValidationResult {
-    bool ok = true;
-    std::string reason;  // empty when ok
-};
-
 // Why `e` would match (nearly) everything, or nullopt when it is a precise indicator:
 // "*", a bare TLD such as "com", 0.0.0.0/0, ::/0, any /0-/7 (IPv4) or /0-/15 (IPv6) range,
 // the unspecified address.
 std::optional<std::string> matches_everything(const FeedEntry& e);
 
-ValidationResult validate_feed(const ParsedFeed& feed, const FeedLimits& limits);
+// Ok, or the reason the download is refused.
+Status validate_feed(const ParsedFeed& feed, const FeedLimits& limits);
 
 }  // namespace mr

@@ -30,13 +30,11 @@ FileKey key_of(const struct stat& st) {
 
 }  // namespace
 
-ScanResult scan_fd(int fd, const std::vector<BinaryMarker>& markers, const ScanLimits& limits) {
+Expected<ScanResult> scan_fd(int fd, const std::vector<BinaryMarker>& markers,
+                             const ScanLimits& limits) {
     ScanResult r;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        r.error = "not a regular file";
-        return r;
-    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return fail("not a regular file");
     r.key = key_of(st);
     size_t longest = 1;
     for (const BinaryMarker& m : markers) longest = std::max(longest, m.text.size());
@@ -56,10 +54,7 @@ ScanResult scan_fd(int fd, const std::vector<BinaryMarker>& markers, const ScanL
         if (!scanning && !hash_whole) break;
         ssize_t n = ::read(fd, buf.data() + carried, chunk);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            r.error = std::string("read: ") + std::strerror(errno);
-            return r;
-        }
+        if (n < 0) return fail(std::string("read: ") + std::strerror(errno));
         if (n == 0) break;
         if (hash_whole) hash.update(buf.data() + carried, size_t(n));
         if (scanning) {
@@ -86,25 +81,20 @@ ScanResult scan_fd(int fd, const std::vector<BinaryMarker>& markers, const ScanL
     for (size_t i = 0; i < markers.size(); ++i)
         if (found[i]) r.markers.push_back(i);
     if (hash_whole) r.sha256 = hash.hex();
-    r.ok = true;
     return r;
 }
 
-ScanResult scan_path(const std::string& path, const std::vector<BinaryMarker>& markers,
-                     const ScanLimits& limits) {
+Expected<ScanResult> scan_path(const std::string& path, const std::vector<BinaryMarker>& markers,
+                               const ScanLimits& limits) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        ScanResult r;
-        r.error = path + ": " + std::strerror(errno);
-        return r;
-    }
-    ScanResult r = scan_fd(fd, markers, limits);
+    if (fd < 0) return fail(path + ": " + std::strerror(errno));
+    Expected<ScanResult> r = scan_fd(fd, markers, limits);
     ::close(fd);
     return r;
 }
 
 bool marker_signal(const ScanResult& r, const std::vector<BinaryMarker>& markers, Signal& out) {
-    if (!r.ok || r.markers.empty()) return false;
+    if (r.markers.empty()) return false;
     Strength best = Strength::weak;
     int medium = 0;
     std::string names;
@@ -135,9 +125,9 @@ std::string BinaryScanner::markers_id(const std::vector<BinaryMarker>& markers) 
     return h.hex().substr(0, 16);
 }
 
-ScanResult BinaryScanner::scan_process(const std::string& proc_root, int pid,
-                                       const std::vector<BinaryMarker>& markers,
-                                       bool allow_new_scan) {
+Expected<ScanResult> BinaryScanner::scan_process(const std::string& proc_root, int pid,
+                                                 const std::vector<BinaryMarker>& markers,
+                                                 bool allow_new_scan) {
     std::string id = markers_id(markers);
     if (id != cache_markers_id_) {  // another marker list: old results mean nothing
         cache_.clear();
@@ -145,11 +135,7 @@ ScanResult BinaryScanner::scan_process(const std::string& proc_root, int pid,
     }
     std::string path = proc_root + "/" + std::to_string(pid) + "/exe";
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        ScanResult r;
-        r.error = path + ": " + std::strerror(errno);
-        return r;
-    }
+    if (fd < 0) return fail(path + ": " + std::strerror(errno));
     struct stat st;
     if (fstat(fd, &st) == 0) {
         auto it = cache_.find(key_of(st));
@@ -160,16 +146,14 @@ ScanResult BinaryScanner::scan_process(const std::string& proc_root, int pid,
     }
     if (!allow_new_scan) {
         ::close(fd);
-        ScanResult r;
-        r.error = "deferred";
-        return r;
+        return fail("deferred");
     }
-    ScanResult r = scan_fd(fd, markers, limits_);
+    Expected<ScanResult> r = scan_fd(fd, markers, limits_);
     ::close(fd);
     ++scans_;
-    if (r.ok) {
+    if (r) {
         if (cache_.size() >= kMaxCacheEntries) cache_.clear();
-        cache_[r.key] = r;
+        cache_[r->key] = *r;
         dirty_ = true;
     }
     return r;
@@ -205,7 +189,6 @@ void BinaryScanner::load_cache(const std::string& file, const std::vector<Binary
             }
         }
         if (!good) continue;
-        r.ok = true;
         cache_[r.key] = r;
     }
 }

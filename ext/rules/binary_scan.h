@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/findings.h"
+#include "util/expected.h"
 
 namespace mr {
 
@@ -30,18 +31,18 @@ struct FileKey {
     }
 };
 
+// What one scan found; a scan that could not read the file is an Error instead.
 struct ScanResult {
-    bool ok = false;
-    std::string error;
     FileKey key;
     std::string sha256;                 // "" when the file was larger than max_hash_bytes
     std::vector<size_t> markers;        // indexes into the marker list that were found
 };
 
 // Scans an open file (regular files only).
-ScanResult scan_fd(int fd, const std::vector<BinaryMarker>& markers, const ScanLimits& limits = {});
-ScanResult scan_path(const std::string& path, const std::vector<BinaryMarker>& markers,
-                     const ScanLimits& limits = {});
+Expected<ScanResult> scan_fd(int fd, const std::vector<BinaryMarker>& markers,
+                                       const ScanLimits& limits = {});
+Expected<ScanResult> scan_path(const std::string& path, const std::vector<BinaryMarker>& markers,
+                               const ScanLimits& limits = {});
 
 // The binary_marker signal for a result: strong if a strong marker or two medium ones were
 // found, else the strongest found; false if nothing was found.
@@ -53,8 +54,9 @@ public:
     // Scans /proc/PID/exe under proc_root, or returns the cached result for the same file.
     // With allow_new_scan false only a cached result is returned (error "deferred" otherwise):
     // the caller bounds how many new binaries one cycle reads.
-    ScanResult scan_process(const std::string& proc_root, int pid,
-                            const std::vector<BinaryMarker>& markers, bool allow_new_scan = true);
+    Expected<ScanResult> scan_process(const std::string& proc_root, int pid,
+                                      const std::vector<BinaryMarker>& markers,
+                                      bool allow_new_scan = true);
     // The optional on-disk cache. Entries made with another marker list are ignored.
     void load_cache(const std::string& file, const std::vector<BinaryMarker>& markers);
     bool save_cache(const std::string& file, const std::vector<BinaryMarker>& markers) const;

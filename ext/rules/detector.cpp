@@ -206,11 +206,13 @@ std::vector<Finding> Detector::detect(const Snapshot& snap, const DetectOptions&
         bool has_image = p.exe_readable || p.exe_deleted || p.exe_memfd;
         if (opt.scan_binaries && has_image && !rules.binary_markers.empty() &&
             (p.cores >= kScanCandidateCores || !signals.empty())) {
-            ScanResult r = impl_->scanner.scan_process(opt.proc_root, p.pid, rules.binary_markers,
-                                                       impl_->scanner.scans_done() < scan_budget);
+            // An unreadable or deferred binary is simply unscanned this cycle.
+            Expected<ScanResult> r = impl_->scanner.scan_process(
+                opt.proc_root, p.pid, rules.binary_markers, impl_->scanner.scans_done() < scan_budget);
             Signal s;
-            if (marker_signal(r, rules.binary_markers, s)) add_signal(signals, s.id, s.strength, s.evidence);
-            sha = r.sha256;
+            if (r && marker_signal(*r, rules.binary_markers, s))
+                add_signal(signals, s.id, s.strength, s.evidence);
+            if (r) sha = r->sha256;
         }
         if (only_corroborating(signals)) continue;
         // Agentless snapshots come from [ps]: the server must not stat its own /proc for them.

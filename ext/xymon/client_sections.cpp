@@ -27,17 +27,15 @@ std::string_view next_line(std::string_view text, size_t pos, size_t& next) {
 }
 }  // namespace
 
-ClientFirstLine parse_client_first_line(std::string_view line) {
+Expected<ClientFirstLine> parse_client_first_line(std::string_view line) {
     ClientFirstLine r;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.substr(0, 6) != "client") return r;
     size_t sp = line.find(' ');
     std::string_view verb = line.substr(0, sp);
-    if (verb.size() > 6) {
-        if (verb[6] != '/') return r;
-        r.collector_id = std::string(verb.substr(7));
-    }
-    if (sp == std::string_view::npos) return r;
+    if (verb.substr(0, 6) != "client" || (verb.size() > 6 && verb[6] != '/'))
+        return fail("not a client message");
+    if (verb.size() > 6) r.collector_id = std::string(verb.substr(7));
+    if (sp == std::string_view::npos) return fail("no HOST.OSTYPE after 'client'");
     std::string_view rest = line.substr(sp + 1);
     while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
     size_t sp2 = rest.find(' ');
@@ -48,12 +46,11 @@ ClientFirstLine parse_client_first_line(std::string_view line) {
         r.config_class = std::string(cls.substr(0, cls.find(' ')));
     }
     size_t dot = hostos.rfind('.');
-    if (dot == std::string_view::npos || dot == 0) return r;
+    if (dot == std::string_view::npos || dot == 0) return fail("no HOST.OSTYPE after 'client'");
     r.host = std::string(hostos.substr(0, dot));
     for (char& c : r.host)
         if (c == ',') c = '.';
     r.ostype = std::string(hostos.substr(dot + 1));
-    r.ok = true;
     return r;
 }
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/expected.h"
+
 namespace mr {
 
 struct ClientSection {
@@ -15,15 +17,15 @@ struct ClientSection {
 };
 
 struct ClientFirstLine {
-    bool ok = false;
     std::string collector_id;  // "" for the standard client
     std::string host;          // HOST with commas turned back into dots
     std::string ostype;
     std::string config_class;
 };
 
-// Parses "client[/ID] HOST.OSTYPE [CLASS]" (the last dot separates the OS type).
-ClientFirstLine parse_client_first_line(std::string_view line);
+// Parses "client[/ID] HOST.OSTYPE [CLASS]" (the last dot separates the OS type); an Error says
+// which part is missing.
+Expected<ClientFirstLine> parse_client_first_line(std::string_view line);
 
 struct ClientMessageView {
     std::string_view first_line;          // "" when the text starts with a section

@@ -43,12 +43,12 @@ TEST_CASE("rules: binary scan finds a marker split across a chunk edge and hashe
     std::string data = filler(4096 - 5) + "stratum+tcp://" + filler(2 * 4096 - 14 - 3 + 5) + "randomx" + filler(100);
     REQUIRE(data.find("randomx") == 3 * 4096 - 3);
     std::string path = d.write("bin", data);
-    mr::ScanResult r = mr::scan_path(path, markers(), lim);
-    REQUIRE(r.ok);
-    CHECK(r.markers == std::vector<size_t>{0, 1});
-    CHECK(r.sha256 == mr::sha256_hex(data));
+    mr::Expected<mr::ScanResult> r = mr::scan_path(path, markers(), lim);
+    REQUIRE(r);
+    CHECK(r->markers == std::vector<size_t>{0, 1});
+    CHECK(r->sha256 == mr::sha256_hex(data));
     mr::Signal s;
-    REQUIRE(mr::marker_signal(r, markers(), s));
+    REQUIRE(mr::marker_signal(*r, markers(), s));
     CHECK(s.id == "binary_marker");
     CHECK(s.strength == mr::Strength::strong);
     CHECK(s.evidence.find("stratum+tcp://") != std::string::npos);
@@ -61,30 +61,36 @@ TEST_CASE("rules: binary scan is bounded and scores markers") {
     lim.max_scan_bytes = 8192;
     lim.max_hash_bytes = 1 << 20;
     std::string data = filler(8185) + "cryptonight" + filler(9000) + "randomx";
-    mr::ScanResult r = mr::scan_path(d.write("big", data), markers(), lim);
-    REQUIRE(r.ok);
+    mr::Expected<mr::ScanResult> r = mr::scan_path(d.write("big", data), markers(), lim);
+    REQUIRE(r);
     // cryptonight straddles the 8192-byte bound: only bytes before the bound count.
-    CHECK(r.markers.empty());
-    CHECK(r.sha256 == mr::sha256_hex(data));   // the hash still covers the whole file
+    CHECK(r->markers.empty());
+    CHECK(r->sha256 == mr::sha256_hex(data));   // the hash still covers the whole file
     lim.max_scan_bytes = 8196;
     r = mr::scan_path(d.write("big", data), markers(), lim);
-    CHECK(r.markers == std::vector<size_t>{2});
+    REQUIRE(r);
+    CHECK(r->markers == std::vector<size_t>{2});
     mr::Signal s;
-    REQUIRE(mr::marker_signal(r, markers(), s));
+    REQUIRE(mr::marker_signal(*r, markers(), s));
     CHECK(s.strength == mr::Strength::medium);   // one medium marker
     lim.max_scan_bytes = 1 << 20;
     lim.max_hash_bytes = 100;
     r = mr::scan_path(d.write("big", data), markers(), lim);
-    CHECK(r.markers == std::vector<size_t>{1, 2});
-    CHECK(r.sha256.empty());                  // too big to hash under this limit
-    REQUIRE(mr::marker_signal(r, markers(), s));
+    REQUIRE(r);
+    CHECK(r->markers == std::vector<size_t>{1, 2});
+    CHECK(r->sha256.empty());                  // too big to hash under this limit
+    REQUIRE(mr::marker_signal(*r, markers(), s));
     CHECK(s.strength == mr::Strength::strong);   // two medium markers corroborate
 
     r = mr::scan_path(d.write("clean", filler(50000)), markers(), lim);
-    CHECK(r.ok);
-    CHECK_FALSE(mr::marker_signal(r, markers(), s));
-    CHECK_FALSE(mr::scan_path(d.path, markers()).ok);              // a directory
-    CHECK_FALSE(mr::scan_path(d.path + "/missing", markers()).ok);
+    REQUIRE(r);
+    CHECK_FALSE(mr::marker_signal(*r, markers(), s));
+    r = mr::scan_path(d.path, markers());              // a directory
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "not a regular file");
+    r = mr::scan_path(d.path + "/missing", markers());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == d.path + "/missing: No such file or directory");
 }
 
 TEST_CASE("rules: binary scanner caches by file identity, in memory and on disk") {
@@ -98,10 +104,12 @@ TEST_CASE("rules: binary scanner caches by file identity, in memory and on disk"
     REQUIRE(::symlink(bin.c_str(), (d.path + "/proc/78/exe").c_str()) == 0);
 
     mr::BinaryScanner sc;
-    mr::ScanResult a = sc.scan_process(d.path + "/proc", 77, markers());
-    mr::ScanResult b = sc.scan_process(d.path + "/proc", 78, markers());   // same file
-    REQUIRE(a.ok);
-    CHECK(b.markers == a.markers);
+    mr::Expected<mr::ScanResult> a = sc.scan_process(d.path + "/proc", 77, markers());
+    mr::Expected<mr::ScanResult> b = sc.scan_process(d.path + "/proc", 78, markers());   // same file
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->markers == std::vector<size_t>{3});
+    CHECK(b->markers == a->markers);
     CHECK(sc.scans_done() == 1);
     std::string cache = d.path + "/scan.cache";
     REQUIRE(sc.save_cache(cache, markers()));
@@ -109,10 +117,12 @@ TEST_CASE("rules: binary scanner caches by file identity, in memory and on disk"
     mr::BinaryScanner fresh;
     fresh.load_cache(cache, markers());
     CHECK(fresh.cache_size() == 1);
-    mr::ScanResult c = fresh.scan_process(d.path + "/proc", 77, markers());
+    // A cached result comes back even when this cycle's budget allows no new scan.
+    mr::Expected<mr::ScanResult> c = fresh.scan_process(d.path + "/proc", 77, markers(), false);
     CHECK(fresh.scans_done() == 0);
-    CHECK(c.markers == a.markers);
-    CHECK(c.sha256 == a.sha256);
+    REQUIRE(c);
+    CHECK(c->markers == a->markers);
+    CHECK(c->sha256 == a->sha256);
 
     // Another marker list makes old results meaningless.
     auto other = markers();
@@ -123,14 +133,22 @@ TEST_CASE("rules: binary scanner caches by file identity, in memory and on disk"
 
     // A changed file (new size/mtime) is scanned again.
     std::ofstream(bin, std::ios::app) << "cryptonight";
-    mr::ScanResult e = sc.scan_process(d.path + "/proc", 77, markers());
+    // Out of budget, the changed file is not read this cycle.
+    mr::Expected<mr::ScanResult> e = sc.scan_process(d.path + "/proc", 77, markers(), false);
+    REQUIRE_FALSE(e);
+    CHECK(e.error().message == "deferred");
+    CHECK(sc.scans_done() == 1);
+    e = sc.scan_process(d.path + "/proc", 77, markers());
     CHECK(sc.scans_done() == 2);
-    CHECK(e.markers.size() == 2);
+    REQUIRE(e);
+    CHECK(e->markers.size() == 2);
 
     // A garbage cache file is ignored, never trusted.
     std::ofstream(cache) << "# miningrisk binary scan cache v1 markers=zzz\n1 2 3 4 - 0\n";
     mr::BinaryScanner g;
     g.load_cache(cache, markers());
     CHECK(g.cache_size() == 0);
-    CHECK_FALSE(sc.scan_process(d.path + "/proc", 99, markers()).ok);
+    e = sc.scan_process(d.path + "/proc", 99, markers());
+    REQUIRE_FALSE(e);
+    CHECK(e.error().message.find("/proc/99/exe: ") != std::string::npos);
 }

@@ -7,21 +7,26 @@
 using namespace mr;
 
 TEST_CASE("channel sections: first line of standard and collector messages") {
-    ClientFirstLine a = parse_client_first_line("client vm.linux linux");
-    CHECK(a.ok);
-    CHECK(a.collector_id.empty());
-    CHECK(a.host == "vm");
-    CHECK(a.ostype == "linux");
-    CHECK(a.config_class == "linux");
-    ClientFirstLine b = parse_client_first_line("client/miningrisk web,example,com.linux lnx\r");
-    CHECK(b.ok);
-    CHECK(b.collector_id == "miningrisk");
-    CHECK(b.host == "web.example.com");
-    CHECK(b.config_class == "lnx");
-    CHECK_FALSE(parse_client_first_line("status vm.cpu green").ok);
-    CHECK_FALSE(parse_client_first_line("client").ok);
-    CHECK_FALSE(parse_client_first_line("clientx vm.linux").ok);
-    CHECK_FALSE(parse_client_first_line("client nodot").ok);
+    Expected<ClientFirstLine> a = parse_client_first_line("client vm.linux linux");
+    REQUIRE(a);
+    CHECK(a->collector_id.empty());
+    CHECK(a->host == "vm");
+    CHECK(a->ostype == "linux");
+    CHECK(a->config_class == "linux");
+    Expected<ClientFirstLine> b = parse_client_first_line("client/miningrisk web,example,com.linux lnx\r");
+    REQUIRE(b);
+    CHECK(b->collector_id == "miningrisk");
+    CHECK(b->host == "web.example.com");
+    CHECK(b->config_class == "lnx");
+    auto error_of = [](std::string_view line) {
+        Expected<ClientFirstLine> r = parse_client_first_line(line);
+        return r ? std::string("parsed") : r.error().message;
+    };
+    CHECK(error_of("status vm.cpu green") == "not a client message");
+    CHECK(error_of("clientx vm.linux") == "not a client message");
+    CHECK(error_of("client") == "no HOST.OSTYPE after 'client'");
+    CHECK(error_of("client nodot") == "no HOST.OSTYPE after 'client'");
+    CHECK(error_of("client .linux") == "no HOST.OSTYPE after 'client'");
 }
 
 TEST_CASE("channel sections: split keeps order, content and the first line") {
