@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "incident/containment_events.h"
 #include "util/utf8.h"
 
 namespace mr {
@@ -118,6 +119,7 @@ LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const Cyc
     ++inc.cycles;
     r.changed = true;
     gather(inc, in, r);
+    if (in.containment) add_containment_events(inc, *in.containment);
     if (r.opened) return r;
 
     CycleView view{in.findings, in.visibility_full, in.recovery, {}};

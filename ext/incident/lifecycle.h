@@ -15,6 +15,7 @@
 
 #include "incident/clean_cycle.h"
 #include "incident/incident.h"
+#include "model/evidence.h"
 
 namespace mr {
 
@@ -34,6 +35,7 @@ struct CycleInput {
     bool visibility_full = true;
     const std::vector<Finding>* findings = nullptr;  // after the policy
     const RecoveryFacts* recovery = nullptr;         // the client's [recovery] section; null = none
+    const std::vector<ContainmentRecord>* containment = nullptr;  // [containment]; null = none
 };
 
 struct LifecycleResult {

@@ -138,6 +138,7 @@ IncidentLink IncidentDriver::observe(const ScoredReport& r, const IncidentSettin
     in.visibility_full = r.visibility_full;
     in.findings = r.findings;
     in.recovery = r.recovery;
+    in.containment = r.containment;
     LifecycleResult res = advance(inc, memo, in, settings);
     if (inc && res.verdict.from_recovery) link.recovery_warning = res.verdict.reason;
 

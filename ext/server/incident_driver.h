@@ -29,6 +29,7 @@ struct ScoredReport {
     const std::vector<Finding>* findings = nullptr;
     const RecoveryFacts* recovery = nullptr;   // the client's [recovery] section; null = none
     const std::vector<SnapshotRecord>* snapshots = nullptr;  // [snapshots]: the exe sha256 of a process
+    const std::vector<ContainmentRecord>* containment = nullptr;  // [containment]: what was done
     std::string headline;
     std::string agent, ioc_version;
 };

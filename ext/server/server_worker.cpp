@@ -247,6 +247,7 @@ void ServerWorker::drive_incident(StatusInput& in, const std::string& config_cla
     r.ioc_version = in.ioc_version;
     r.recovery = in.has_recovery ? &in.recovery : nullptr;
     r.snapshots = &in.snapshots;
+    r.containment = &in.containment;
     IncidentLink link = incidents_->observe(r, effective_for(in.host, config_class).incident);
     in.incident_id = link.id;
     in.incident_status = link.status;

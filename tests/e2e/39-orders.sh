@@ -178,4 +178,26 @@ check_contains "the next cycle kills the frozen tree" "$(cat "$TMPD/c/log")" "or
 check "the miner is gone" eval "! sim_alive $miner"
 check "the column reports the kill with the operator" \
     wait_until 20 bash -c "$XYMON 127.0.0.1 'xymondboard host=^$HOST\$ test=^miningrisk\$ fields=msg' | grep -q 'killed: SIGKILL of the frozen tree'"
+
+# --- what was done is the incident's story: timeline, "What was done", the SIEM
+INC=/var/lib/xymon/miningrisk/incidents
+EVENTS=/var/log/xymon/miningrisk/events.ndjson
+check "the incident's timeline records the kill" \
+    wait_until 20 bash -c "grep -l 'kind=contain_kill ' $INC/$HOST-*.state >/dev/null 2>&1"
+ID=$(basename "$(ls -t $(grep -l 'kind=contain_kill ' $INC/$HOST-*.state 2>/dev/null) 2>/dev/null | head -1)" .state)
+for k in contain_freeze contain_snapshot contain_thaw contain_kill; do
+    check "the timeline has $k (source containment)" grep -q "source=containment kind=$k " "$INC/$ID.state"
+done
+check "the policy's 'not contained' verdict, said again after each order, is on the timeline once" \
+    test "$(grep -c "source=containment kind=contain_none .*(pid%20$miner)" "$INC/$ID.state")" -eq 1
+su -s /bin/sh xymon -c "$XYMONCMD $GEN --once --www /var/lib/xymon/www/or-e2e --templates $MR_ROOT/web-templates --hosts '^$HOST\$'" >/dev/null 2>&1
+# (the page's "What was done" list, up to its end)
+done_list=$(curl -s --max-time 30 "$MR_WEB_URL/xymon/or-e2e/incident-$ID.html" | tr '\n' ' ' | grep -o 'id="mr-inc-done".*' | sed 's#</ul>.*##')
+check_contains "the incident page's 'What was done' names the operator's freeze and its order" "$done_list" \
+    "(pid $miner) ordered by e2e-operator (order $fid): done"
+check_contains "... and the kill" "$done_list" "kill of netlogd (pid $miner) ordered by e2e-operator (order $kid): done"
+check_contains "... and the refused order for the changed process" "$done_list" \
+    "ordered by e2e-operator (order 20261203T000000Z-change01): refused: identity changed"
+check "the kill goes to the SIEM as an incident event" \
+    grep -q "\"action\":\"incident-contain_kill\".*order $kid" "$EVENTS"
 finish

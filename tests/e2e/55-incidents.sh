@@ -113,7 +113,7 @@ RESTART="pid=5001 ppid=812 pcomm=apache2 pchain=apache2%00systemd uid=33 user=ww
 report $H red "$RESTART" 'pid=5001 id=pool_connection strength=strong evidence=203.0.113.5:3333%20ESTABLISHED
 ' | send
 check "the acknowledgement is on the incident's timeline" wait_until 15 grep -q "kind=acknowledged" "$INC/$ID.state"
-check "disabled and enabled are on the incident's timeline" bash -c "grep -q kind=disabled $INC/$ID.state && grep -q kind=enabled $INC/$ID.state"
+check "disabled and enabled are on the incident's timeline" wait_until 15 bash -c "grep -q kind=disabled $INC/$ID.state && grep -q kind=enabled $INC/$ID.state"
 
 # The worker restarts (Xymon restarted): the incident carries on from its state file.
 xymon_down; xymon_up
