@@ -73,13 +73,17 @@ void gather(Incident& inc, const CycleInput& in, LifecycleResult& r) {
 
 }  // namespace
 
-bool add_event(Incident& inc, TimelineEvent ev) {
-    for (const auto& e : inc.timeline)
-        if (e == ev) return false;
+bool append_event(Incident& inc, TimelineEvent ev) {
     if (inc.timeline.size() >= kMaxTimelineEvents) return false;
     inc.timeline.push_back(std::move(ev));
     sort_timeline(inc.timeline);
     return true;
+}
+
+bool add_event(Incident& inc, TimelineEvent ev) {
+    for (const auto& e : inc.timeline)
+        if (e == ev) return false;
+    return append_event(inc, std::move(ev));
 }
 
 LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const CycleInput& in,
@@ -138,25 +142,25 @@ LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const Cyc
                               : inc.verified_clean == 0
                                   ? " (not verified on the host: the client sent no [recovery] facts)"
                                   : ", " + std::to_string(inc.verified_clean) + " verified on the host";
-            add_event(inc, {in.time, "worker", "recovered",
+            append_event(inc, {in.time, "worker", "recovered",
                             "recovered: " + std::to_string(inc.clean_cycles) + " clean cycles in a row" + how});
             inc.last_unclean.clear();
             r.closed = true;
         } else {
             inc.state = IncidentState::recovering;
-            add_event(inc, {in.time, "worker", "clean_cycle",
+            append_event(inc, {in.time, "worker", "clean_cycle",
                             "clean cycle " + std::to_string(inc.clean_cycles) + " of " +
                                 std::to_string(inc.clean_needed) + (r.verdict.verified ? " (verified)" : "")});
         }
     } else if (r.verdict.relapse) {
         if (inc.state == IncidentState::recovering) {
-            add_event(inc, {in.time, "worker", "relapse",
+            append_event(inc, {in.time, "worker", "relapse",
                             "relapse after " + std::to_string(inc.clean_cycles) + " clean cycle(s): " + why +
                                 "; incident reopened, count reset"});
             ++inc.relapses;
             r.relapsed = true;
         } else if (r.color_changed && in.color == Color::red && r.previous_color != Color::red) {
-            add_event(inc, {in.time, "worker", "red_again", "column red again"});
+            append_event(inc, {in.time, "worker", "red_again", "column red again"});
         }
         inc.clean_cycles = inc.verified_clean = 0;
         inc.state = IncidentState::open;
@@ -164,7 +168,7 @@ LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const Cyc
     } else {
         // Not the miner back, but not clean either: the count starts again, the reason shows.
         if (inc.last_unclean != why || inc.clean_cycles > 0)
-            add_event(inc, {in.time, "worker", "unclean_cycle",
+            append_event(inc, {in.time, "worker", "unclean_cycle",
                             "cycle not clean: " + why +
                                 (inc.clean_cycles > 0 ? "; count reset after " + std::to_string(inc.clean_cycles) : "")});
         inc.clean_cycles = inc.verified_clean = 0;

@@ -52,8 +52,12 @@ struct LifecycleResult {
 LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const CycleInput& in,
                         const IncidentSettings& settings);
 
-// Adds an event of any source; false when it is already there (the same time, source, kind, text).
+// Adds an event of any source; false when it is already there (the same time, source, kind, text):
+// merged events (acks, process starts, containment records) are reported more than once.
 bool add_event(Incident& inc, TimelineEvent ev);
+// Adds one cycle's own event even when an identical one is there: two cycles in the same second
+// may say the same words ("clean cycle 1 of 3" before and after a reset), and each counts.
+bool append_event(Incident& inc, TimelineEvent ev);
 
 // Caps: an incident is a report, not an archive.
 constexpr size_t kMaxIncidentProcesses = 200;

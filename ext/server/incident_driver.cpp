@@ -108,8 +108,14 @@ void IncidentDriver::emit_timeline_delta(const Incident& inc, const std::vector<
         c.agent = r->agent;
         c.ioc_version = r->ioc_version;
     }
+    // What is new is what `before` does not account for: two identical events of one second
+    // (clean cycle 1 of 3, a reset, clean cycle 1 of 3) are two.
+    std::vector<TimelineEvent> unmatched = before;
     for (const TimelineEvent& e : inc.timeline) {
-        if (std::find(before.begin(), before.end(), e) != before.end()) continue;
+        if (auto it = std::find(unmatched.begin(), unmatched.end(), e); it != unmatched.end()) {
+            unmatched.erase(it);
+            continue;
+        }
         c.report_time = e.time;
         pending_.push_back(make_siem_record(ecs_incident_event(c, e, to_string(inc.state)), siem_.config().max_line));
     }

@@ -132,7 +132,14 @@ rm -rf "${WWW:?}/$OUT"; install -d -o xymon -g xymon "$WWW/$OUT"
 pages() { su -s /bin/sh xymon -c "$XYMONCMD $GEN --once --www $WWW/$OUT --templates $MR_ROOT/web-templates --hosts '^$HOST\\b'"; }
 check "the page generator writes the incident page" pages
 page=$(curl -s --max-time 30 "$MR_WEB_URL/xymon/$OUT/incident-$ID.html")
-check_contains "the incident page shows recovering 1 of 3 with the last unclean reason" "$page" \
+# inc_view PAGE: the page's status and timeline (kind@time) and the state file's incident line,
+# short enough for a failure message to show all of it
+inc_view() {
+    grep -o 'id="mr-inc-state">[^<]*' <<<"$1"
+    grep -o 'data-kind="[a-z_]*" data-time="[0-9]*"' <<<"$1" | sed 's/data-kind=//; s/ data-time=/@/' | tr -d '"' | tr '\n' ' '
+    echo; ls "$INC/$HOST-"*.state; grep '^incident ' "$INC/$ID.state" | cut -c1-300
+}
+check_contains "the incident page shows recovering 1 of 3 with the last unclean reason" "$(inc_view "$page")" \
     "recovering: 1 of 3 clean cycles (last unclean cycle: the incident"
 check_contains "... naming the binary that was back" "$page" "$WHY)"
 check_contains "the incident page's timeline has the unclean cycle" "$page" "cycle not clean: the incident"
@@ -167,7 +174,10 @@ page=$(curl -s --max-time 30 "$MR_WEB_URL/xymon/$OUT/incident-$ID.html")
 check_contains "the incident page shows recovered at" "$page" "Status: recovered at "
 check_contains "the host's drill-down page shows it too" "$(curl -s --max-time 30 "$MR_WEB_URL/xymon/$OUT/host-$HOST.html")" \
     ": recovered at "
-kinds=$(grep -o 'data-kind="[a-z_]*"' <<<"$page" | cut -d'"' -f2 | tr '\n' ' ')
-check "the timeline: first red, clean, unclean, clean, relapse, clean x2, recovered" bash -c \
-    "[[ '$kinds' =~ first_red.*clean_cycle.*unclean_cycle.*clean_cycle.*relapse.*clean_cycle.*clean_cycle.*recovered ]]"
+kinds=$(grep -o 'data-kind="[a-z_]*"' <<<"$page" | cut -d'"' -f2 | sed 's/.*/[&]/' | tr -d '\n')
+if [[ "$kinds" =~ \[first_red\].*\[clean_cycle\].*\[unclean_cycle\].*\[clean_cycle\].*\[relapse\].*\[clean_cycle\].*\[clean_cycle\].*\[recovered\] ]]; then
+    ok "the timeline: first red, clean, unclean, clean, relapse, clean x2, recovered"
+else
+    not_ok "the timeline: first red, clean, unclean, clean, relapse, clean x2, recovered (page: $(inc_view "$page"))"
+fi
 finish

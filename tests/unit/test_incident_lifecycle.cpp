@@ -30,6 +30,7 @@ struct Host {
     HostMemo memo;
     IncidentSettings settings;
     int64_t t = 1796277600;  // 2026-12-03 06:00:00 UTC
+    int64_t step = 300;      // seconds between reports
     LifecycleResult report(Color c, std::vector<Finding> f, bool full = true) {
         CycleInput in;
         in.host = "web01";
@@ -38,7 +39,7 @@ struct Host {
         in.color = c;
         in.visibility_full = full;
         in.findings = &f;
-        t += 300;
+        t += step;
         return advance(inc, memo, in, settings);
     }
 };
@@ -118,6 +119,25 @@ TEST_CASE("lifecycle: first red opens, clean cycles count, a relapse resets, N c
     CHECK(r.opened);
     CHECK(h.inc->id != incident_id("web01", red_at));
     CHECK(h.inc->first_yellow == 0);
+}
+
+TEST_CASE("lifecycle: cycles in the same second each tell their event, even in the same words") {
+    Host h;
+    h.settings.clean_cycles = 3;
+    h.step = 0;   // a client run by hand, cycle after cycle
+    h.report(Color::red, {miner(7, 1, 20)});
+    h.report(Color::green, {});
+    h.report(Color::green, {}, false);   // not clean: a reset
+    LifecycleResult r = h.report(Color::green, {});
+    CHECK(r.clean_cycle);
+    REQUIRE(h.inc);
+    CHECK(h.inc->status_text().rfind("recovering: 1 of 3 clean cycles (last unclean cycle: ", 0) == 0);
+    std::vector<std::string> said;
+    for (const auto& e : h.inc->timeline) said.push_back(e.kind + ": " + e.text);
+    REQUIRE(said.size() == 4);
+    CHECK(said[1] == "clean_cycle: clean cycle 1 of 3");
+    CHECK(said[2].rfind("unclean_cycle: cycle not clean: ", 0) == 0);
+    CHECK(said[3] == "clean_cycle: clean cycle 1 of 3");   // the same words, another cycle
 }
 
 TEST_CASE("lifecycle: a limited-visibility cycle is not clean") {

@@ -111,3 +111,44 @@ TEST_CASE("incident driver: state survives a restart; side events join the open 
     CHECK(lines.find("\"action\":\"incident-recovered\"") != std::string::npos);
     CHECK(lines.find("not ours") == std::string::npos);
 }
+
+TEST_CASE("incident driver: a cycle that says what an earlier one said in the same second is saved and sent") {
+    TempDir d;
+    std::string events = d.path + "/events.ndjson";
+    std::string cfg = d.path + "/siem.cfg";
+    std::ofstream(cfg) << "events = " << events << "\n";
+    Finding f;
+    f.pid = 4316;
+    f.comm = "xmrig";
+    f.color = Color::red;
+    f.signals = {{"miner_name", Strength::strong, "comm xmrig"}};
+    std::vector<Finding> red{f}, none;
+    IncidentSettings s;
+    s.clean_cycles = 3;
+    IncidentDriver drv(d.path, cfg);
+    REQUIRE(drv.init());
+    ScoredReport r;
+    r.host = "web01";
+    r.time = 1796277600;   // every report in this second
+    r.color = Color::red;
+    r.findings = &red;
+    std::string id = drv.observe(r, s).id;
+    r.color = Color::green;
+    r.findings = &none;
+    drv.observe(r, s);                 // clean cycle 1 of 3
+    r.visibility_full = false;
+    drv.observe(r, s);                 // not clean: the count resets
+    r.visibility_full = true;
+    IncidentLink l = drv.observe(r, s);   // clean cycle 1 of 3 again
+    CHECK(l.status.rfind("recovering: 1 of 3 clean cycles (last unclean cycle: ", 0) == 0);
+    // On disk at once (the page generator reads it), not within 5 s.
+    Expected<Incident> saved = IncidentStore(d.path).load(id);
+    REQUIRE(saved);
+    CHECK(saved->status_text() == l.status);
+    std::string lines = slurp(events);
+    size_t clean_lines = 0;
+    for (size_t p = lines.find("\"action\":\"incident-clean_cycle\""); p != std::string::npos;
+         p = lines.find("\"action\":\"incident-clean_cycle\"", p + 1))
+        ++clean_lines;
+    CHECK(clean_lines == 2);
+}
