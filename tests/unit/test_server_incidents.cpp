@@ -25,6 +25,22 @@ std::vector<ChannelMessage> dump(const char* name) {
     return out;
 }
 
+// A worker's incident directory whose SIEM config writes the events file inside it.
+struct IncidentDir : TempDir {
+    std::string events = path + "/events.ndjson";
+    std::string siem_cfg = path + "/siem.cfg";
+    IncidentDir() { std::ofstream(siem_cfg) << "events = " << events << "\n"; }
+};
+
+Finding red_xmrig() {
+    Finding f;
+    f.pid = 4316;
+    f.comm = "xmrig";
+    f.color = Color::red;
+    f.signals = {{"miner_name", Strength::strong, "comm xmrig"}};
+    return f;
+}
+
 }  // namespace
 
 TEST_CASE("side events from the captured page and enadis channels") {
@@ -49,18 +65,13 @@ TEST_CASE("side events from the captured page and enadis channels") {
 }
 
 TEST_CASE("incident driver: state survives a restart; side events join the open incident; SIEM lines") {
-    TempDir d;
-    std::string events = d.path + "/events.ndjson";
-    std::string cfg = d.path + "/siem.cfg";
-    std::ofstream(cfg) << "events = " << events << "\n";
-    Finding f;
-    f.pid = 4316;
-    f.comm = "xmrig";
+    IncidentDir d;
+    const std::string& cfg = d.siem_cfg;
+    const std::string& events = d.events;
+    Finding f = red_xmrig();
     f.user = "www-data";
     f.parent_comm = "nginx";
-    f.color = Color::red;
     f.cpu_seconds = 7200;
-    f.signals = {{"miner_name", Strength::strong, "comm xmrig"}};
     std::vector<Finding> red{f}, none;
     IncidentSettings s;
     s.clean_cycles = 2;
@@ -113,19 +124,11 @@ TEST_CASE("incident driver: state survives a restart; side events join the open 
 }
 
 TEST_CASE("incident driver: a cycle that says what an earlier one said in the same second is saved and sent") {
-    TempDir d;
-    std::string events = d.path + "/events.ndjson";
-    std::string cfg = d.path + "/siem.cfg";
-    std::ofstream(cfg) << "events = " << events << "\n";
-    Finding f;
-    f.pid = 4316;
-    f.comm = "xmrig";
-    f.color = Color::red;
-    f.signals = {{"miner_name", Strength::strong, "comm xmrig"}};
-    std::vector<Finding> red{f}, none;
+    IncidentDir d;
+    std::vector<Finding> red{red_xmrig()}, none;
     IncidentSettings s;
     s.clean_cycles = 3;
-    IncidentDriver drv(d.path, cfg);
+    IncidentDriver drv(d.path, d.siem_cfg);
     REQUIRE(drv.init());
     ScoredReport r;
     r.host = "web01";
@@ -145,7 +148,7 @@ TEST_CASE("incident driver: a cycle that says what an earlier one said in the sa
     Expected<Incident> saved = IncidentStore(d.path).load(id);
     REQUIRE(saved);
     CHECK(saved->status_text() == l.status);
-    std::string lines = slurp(events);
+    std::string lines = slurp(d.events);
     size_t clean_lines = 0;
     for (size_t p = lines.find("\"action\":\"incident-clean_cycle\""); p != std::string::npos;
          p = lines.find("\"action\":\"incident-clean_cycle\"", p + 1))
