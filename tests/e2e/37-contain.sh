@@ -2,7 +2,8 @@
 # Containment with two keys (issue 11, part 2) on the real server and the installed client as
 # user xymon: the simulator's miner and a legit busy process share one parent. Both keys on: after
 # two red cycles only the miner's tree is frozen (its own cgroup, frozen, no CPU time gained), the
-# busy sibling keeps running, `kill -CONT` does not resume the miner, thaw does. One key off, or
+# busy sibling keeps running, `kill -CONT` does not resume the miner, thaw does, and a thaw by hand
+# holds (the next cycle does not freeze again; column and incident timeline say so). One key off, or
 # the server's CONTAIN observe: nothing happens and the column says why. The rails refuse pid 1,
 # sshd, a package-owned binary and a pid whose identity changed.
 source "$(dirname "$0")/../lib/harness.sh"
@@ -110,6 +111,15 @@ out=$(su -s /bin/bash xymon -c "XYMONTMP=$TMPD/e2e-contain $CLIENT --config $TMP
 check_contains "miningrisk-client --thaw PID thaws it" "$out" "result=done"
 a=$(cpu "$miner")
 check "after the thaw it runs again ($a cores)" sim_gt "$a" 0.05
+# A person's thaw holds: the policy does not freeze again what someone on the host let go.
+cycle e2e-contain freeze
+check "the next red cycle does not freeze it again (one freeze in the log)" test "$(grep -c "freeze done" "$TMPD/e2e-contain/log")" = 1
+a=$(cpu "$miner")
+check "and it keeps running ($a cores)" sim_gt "$a" 0.05
+check "the column's containment table shows the thaw, done by hand" wait_until 20 bash -c \
+    "$(declare -f board_msg xq); XYMON=$XYMON; board_msg e2e-contain | grep -q '<td>thaw</td><td>done</td>.*<td>hand</td>'"
+check "the incident's timeline says it was thawed by hand on the host" wait_until 10 bash -c \
+    "grep -q 'kind=contain_thaw text=thaw%20of%20netlogd%20(pid%20$miner)%20by%20hand%20on%20the%20host:%20done' /var/lib/xymon/miningrisk/incidents/e2e-contain-*.state"
 
 # --- the rails, through sudo as xymon
 helper() {  # helper PID [START]
