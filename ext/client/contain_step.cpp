@@ -204,7 +204,6 @@ std::vector<ContainmentRecord> contain_step(const ContainOptions& opt, const std
         in.snapshot_taken = evidence_taken(snapshots, f->pid, p->start_ticks, f->sha256, now);
         ContainDecision d = decide_containment(in);
         if (d.kind == ContainDecision::Kind::wait) continue;
-        const ContainmentRecord* last = last_record(state.records, f->pid, p->start_ticks);
         using K = ContainDecision::Kind;
         // a frozen tree stays frozen until thawed, an isolated one isolated (renewed below); one
         // a person thawed stays thawed
@@ -229,8 +228,7 @@ std::vector<ContainmentRecord> contain_step(const ContainOptions& opt, const std
             rec.action = d.kind == ContainDecision::Kind::observe ? "observe" : "none";
             rec.result = d.kind == ContainDecision::Kind::observe ? "planned" : to_string(d.kind);
             rec.reason = d.reason;
-            // the same verdict is said once per process, not every cycle
-            if (last && last->action == rec.action && last->result == rec.result && last->reason == rec.reason) continue;
+            if (verdict_already_said(state.records, rec)) continue;   // once per process, not every cycle
         }
         if (rec.comm.empty()) rec.comm = f->comm;
         log_record(rec);

@@ -54,6 +54,11 @@ const ContainmentRecord* last_record(const std::vector<ContainmentRecord>& recor
     return best;
 }
 
+bool verdict_already_said(const std::vector<ContainmentRecord>& records, const ContainmentRecord& verdict) {
+    const ContainmentRecord* last = last_record(records, verdict.pid, verdict.start_ticks, verdict.action);
+    return last && last->result == verdict.result && last->reason == verdict.reason;
+}
+
 std::vector<ContainmentRecord> records_to_report(const std::vector<ContainmentRecord>& records, int64_t now, size_t max) {
     std::vector<ContainmentRecord> out;
     for (const auto& r : records)

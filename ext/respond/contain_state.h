@@ -36,6 +36,10 @@ int actions_in_24h(const std::vector<ContainmentRecord>& records, int64_t now);
 // The newest record of this process with this action ("" = any), or nullptr.
 const ContainmentRecord* last_record(const std::vector<ContainmentRecord>& records, int pid, uint64_t start_ticks,
                                      const std::string& action = "");
+// A verdict record ("none": not contained and why; "observe": what would be done) is said once
+// per process: true when the process's newest record of the same action says the same. Orders
+// carried out in between do not make it news.
+bool verdict_already_said(const std::vector<ContainmentRecord>& records, const ContainmentRecord& verdict);
 // What a message reports: the last 24 h, newest first, at most `max`.
 std::vector<ContainmentRecord> records_to_report(const std::vector<ContainmentRecord>& records, int64_t now, size_t max);
 

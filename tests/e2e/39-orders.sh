@@ -188,7 +188,9 @@ ID=$(basename "$(ls -t $(grep -l 'kind=contain_kill ' $INC/$HOST-*.state 2>/dev/
 for k in contain_freeze contain_snapshot contain_thaw contain_kill; do
     check "the timeline has $k (source containment)" grep -q "source=containment kind=$k " "$INC/$ID.state"
 done
-check "the policy's 'not contained' verdict, said again after each order, is on the timeline once" \
+check "the client says its 'not contained' verdict once for the process, orders or not" \
+    test "$(grep -c "containment: pid $miner (netlogd): none off" "$TMPD/c/log")" -eq 1
+check "the policy's 'not contained' verdict is on the incident's timeline once" \
     test "$(grep -c "source=containment kind=contain_none .*(pid%20$miner)" "$INC/$ID.state")" -eq 1
 su -s /bin/sh xymon -c "$XYMONCMD $GEN --once --www /var/lib/xymon/www/or-e2e --templates $MR_ROOT/web-templates --hosts '^$HOST\$'" >/dev/null 2>&1
 # (the page's "What was done" list, up to its end)

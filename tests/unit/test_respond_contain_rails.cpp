@@ -131,6 +131,34 @@ TEST_CASE("respond contain state: consecutive red cycles, the daily count, the s
     CHECK(last_record(back.records, 999, 0) == nullptr);
 }
 
+TEST_CASE("respond contain state: a 'not contained' verdict is said once per process, orders in between or not") {
+    ContainmentRecord none;
+    none.time = 1796277600;
+    none.pid = 4316;
+    none.start_ticks = 500000;
+    none.action = "none";
+    none.result = "off";
+    none.reason = "not contained: the server policy has no CONTAIN for this host";
+    std::vector<ContainmentRecord> records;
+    CHECK_FALSE(verdict_already_said(records, none));
+    records.push_back(none);
+    ContainmentRecord order = none;   // an operator's freeze, carried out the next cycle
+    order.time += 60;
+    order.action = "freeze";
+    order.result = "done";
+    order.reason.clear();
+    order.by = "alice";
+    records.push_back(order);
+    none.time += 120;
+    CHECK(verdict_already_said(records, none));
+    ContainmentRecord other = none;
+    other.reason = "not contained: the daily action limit is reached";
+    CHECK_FALSE(verdict_already_said(records, other));   // a new verdict is news
+    ContainmentRecord next_life = none;
+    next_life.start_ticks = 900000;   // the pid reused by another process
+    CHECK_FALSE(verdict_already_said(records, next_life));
+}
+
 TEST_CASE("respond contain: isolate needs both keys to allow it, both does what both allow") {
     ContainInput in;
     in.server_known = true;
