@@ -111,13 +111,14 @@ void IncidentDriver::emit_timeline_delta(const Incident& inc, const std::vector<
     // What is new is what `before` does not account for: two identical events of one second
     // (clean cycle 1 of 3, a reset, clean cycle 1 of 3) are two.
     std::vector<TimelineEvent> unmatched = before;
-    for (const TimelineEvent& e : inc.timeline) {
-        if (auto it = std::find(unmatched.begin(), unmatched.end(), e); it != unmatched.end()) {
+    for (auto e = inc.timeline.begin(); e != inc.timeline.end(); ++e) {
+        if (auto it = std::find(unmatched.begin(), unmatched.end(), *e); it != unmatched.end()) {
             unmatched.erase(it);
             continue;
         }
-        c.report_time = e.time;
-        pending_.push_back(make_siem_record(ecs_incident_event(c, e, to_string(inc.state)), siem_.config().max_line));
+        c.report_time = e->time;
+        int repeat = static_cast<int>(std::count(inc.timeline.begin(), e, *e));
+        pending_.push_back(make_siem_record(ecs_incident_event(c, *e, to_string(inc.state), repeat), siem_.config().max_line));
     }
 }
 

@@ -158,10 +158,10 @@ EcsEvent ecs_finding(const EcsContext& c, const Finding& f) {
     return j;
 }
 
-EcsEvent ecs_incident_event(const EcsContext& c, const TimelineEvent& e, const std::string& state) {
+EcsEvent ecs_incident_event(const EcsContext& c, const TimelineEvent& e, const std::string& state, int repeat) {
     EcsEvent j;
-    base(j, c, "incident-" + e.kind, ecs_event_id(c.host, "incident/" + e.source + "/" + e.kind, e.time, c.incident_id + "\n" + e.text),
-         e.time);
+    std::string extra = c.incident_id + "\n" + e.text + (repeat > 0 ? "\n#" + std::to_string(repeat) : "");
+    base(j, c, "incident-" + e.kind, ecs_event_id(c.host, "incident/" + e.source + "/" + e.kind, e.time, extra), e.time);
     j["event"]["kind"] = "event";
     j["event"]["category"] = {"host"};
     j["event"]["type"] = {e.kind == "first_red" ? "start" : e.kind == "recovered" ? "end" : "info"};

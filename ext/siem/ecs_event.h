@@ -36,7 +36,9 @@ std::string ecs_event_id(const std::string& host, const std::string& kind, int64
 
 EcsEvent ecs_status_change(const EcsContext& c, Color from, Color to, const std::string& headline);
 EcsEvent ecs_finding(const EcsContext& c, const Finding& f);
-// A timeline event of the incident (opened = first_red, recovered = closed, acks, ...).
-EcsEvent ecs_incident_event(const EcsContext& c, const TimelineEvent& e, const std::string& state);
+// A timeline event of the incident (opened = first_red, recovered = closed, acks, ...). `repeat`
+// counts the identical events before it in the incident (two cycles of one second may say the
+// same): part of event.id, so a SIEM that keys on it keeps both.
+EcsEvent ecs_incident_event(const EcsContext& c, const TimelineEvent& e, const std::string& state, int repeat = 0);
 
 }  // namespace mr

@@ -154,4 +154,15 @@ TEST_CASE("incident driver: a cycle that says what an earlier one said in the sa
          p = lines.find("\"action\":\"incident-clean_cycle\"", p + 1))
         ++clean_lines;
     CHECK(clean_lines == 2);
+    // ... under two event ids, so a SIEM that keys on event.id keeps both
+    std::vector<std::string> ids;
+    std::istringstream in(lines);
+    for (std::string line; std::getline(in, line);)
+        if (line.find("\"action\":\"incident-clean_cycle\"") != std::string::npos) {
+            size_t at = line.find("\"id\":\"");
+            REQUIRE(at != std::string::npos);
+            ids.push_back(line.substr(at, line.find('"', at + 6) - at));
+        }
+    REQUIRE(ids.size() == 2);
+    CHECK(ids[0] != ids[1]);
 }

@@ -106,6 +106,12 @@ TEST_CASE("ECS status change and incident events: kind/category/type combination
     CHECK(opened["event"]["action"] == "incident-first_red");
     json closed = json::parse(ecs_line(ecs_incident_event(ctx(), {1796277900, "worker", "recovered", "done"}, "recovered")));
     CHECK(closed["event"]["type"] == json::array({"end"}));
+    // The same words twice in one second (clean cycle 1 of 3, a reset, clean cycle 1 of 3): two ids.
+    TimelineEvent clean{1796277900, "worker", "clean_cycle", "clean cycle 1 of 3"};
+    json first = json::parse(ecs_line(ecs_incident_event(ctx(), clean, "recovering")));
+    json again = json::parse(ecs_line(ecs_incident_event(ctx(), clean, "recovering", 1)));
+    CHECK(first["event"]["id"] != again["event"]["id"]);
+    CHECK(first["event"]["id"] == json::parse(ecs_line(ecs_incident_event(ctx(), clean, "recovering")))["event"]["id"]);
 }
 
 TEST_CASE("RFC 5424: header fields printable ASCII, TCP octet counting") {
