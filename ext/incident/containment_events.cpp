@@ -23,6 +23,14 @@ std::string actor(const ContainmentRecord& r) {
     return "ordered by " + valid_utf8(r.by) + (r.order.empty() ? "" : " (order " + valid_utf8(r.order) + ")");
 }
 
+// "Not contained, and why" and "would freeze" are verdicts, not actions: older clients say them
+// again after each order they carry out; the timeline tells each one once.
+bool verdict_already_told(const Incident& inc, const TimelineEvent& e) {
+    if (e.kind != "contain_none" && e.kind != "contain_observe") return false;
+    return std::any_of(inc.timeline.begin(), inc.timeline.end(),
+                       [&](const TimelineEvent& t) { return t.kind == e.kind && t.text == e.text; });
+}
+
 }  // namespace
 
 std::optional<TimelineEvent> containment_event(const ContainmentRecord& rec) {
@@ -35,31 +43,17 @@ std::optional<TimelineEvent> containment_event(const ContainmentRecord& rec) {
     if (!rec.method.empty()) text += " by " + valid_utf8(rec.method);
     if (rec.ms > 0) text += " in " + fixed(rec.ms, 0) + " ms";
     if (!rec.pids.empty() && rec.pids != std::to_string(rec.pid)) text += ", tree " + valid_utf8(rec.pids);
-    // The reason is host text of any length: a timeline line stays a line's worth.
+    // The reason is host text (up to 400 bytes from a message): a timeline line stays a line's worth.
     if (!rec.reason.empty()) text += ": " + valid_utf8(std::string_view(rec.reason).substr(0, 300));
     return TimelineEvent{rec.time, "containment", "contain_" + rec.action, std::move(text)};
 }
 
-namespace {
-
-// "Not contained, and why" and "would freeze" are verdicts, not actions: the client says them
-// again after each order it carries out; the timeline tells each one once.
-bool verdict_already_told(const Incident& inc, const TimelineEvent& e) {
-    if (e.kind != "contain_none" && e.kind != "contain_observe") return false;
-    return std::any_of(inc.timeline.begin(), inc.timeline.end(),
-                       [&](const TimelineEvent& t) { return t.kind == e.kind && t.text == e.text; });
-}
-
-}  // namespace
-
-bool add_containment_events(Incident& inc, const std::vector<ContainmentRecord>& records) {
-    bool changed = false;
+void add_containment_events(Incident& inc, const std::vector<ContainmentRecord>& records) {
     for (const ContainmentRecord& rec : records) {
         if (rec.time < inc.opened) continue;
         std::optional<TimelineEvent> e = containment_event(rec);
-        if (e && !verdict_already_told(inc, *e)) changed |= add_event(inc, std::move(*e));
+        if (e && !verdict_already_told(inc, *e)) add_event(inc, std::move(*e));
     }
-    return changed;
 }
 
 }  // namespace mr

@@ -19,7 +19,7 @@ namespace mr {
 std::optional<TimelineEvent> containment_event(const ContainmentRecord& rec);
 
 // Adds the events of `records` made while the incident was open (not before it opened: the
-// records of an earlier incident can still be in the message). True if the timeline changed.
-bool add_containment_events(Incident& inc, const std::vector<ContainmentRecord>& records);
+// records of an earlier incident can still be in the message).
+void add_containment_events(Incident& inc, const std::vector<ContainmentRecord>& records);
 
 }  // namespace mr

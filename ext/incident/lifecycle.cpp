@@ -73,7 +73,7 @@ void gather(Incident& inc, const CycleInput& in, LifecycleResult& r) {
 
 }  // namespace
 
-bool append_event(Incident& inc, TimelineEvent ev) {
+bool add_cycle_event(Incident& inc, TimelineEvent ev) {
     if (inc.timeline.size() >= kMaxTimelineEvents) return false;
     inc.timeline.push_back(std::move(ev));
     sort_timeline(inc.timeline);
@@ -83,7 +83,7 @@ bool append_event(Incident& inc, TimelineEvent ev) {
 bool add_event(Incident& inc, TimelineEvent ev) {
     for (const auto& e : inc.timeline)
         if (e == ev) return false;
-    return append_event(inc, std::move(ev));
+    return add_cycle_event(inc, std::move(ev));
 }
 
 LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const CycleInput& in,
@@ -142,25 +142,25 @@ LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const Cyc
                               : inc.verified_clean == 0
                                   ? " (not verified on the host: the client sent no [recovery] facts)"
                                   : ", " + std::to_string(inc.verified_clean) + " verified on the host";
-            append_event(inc, {in.time, "worker", "recovered",
+            add_cycle_event(inc, {in.time, "worker", "recovered",
                             "recovered: " + std::to_string(inc.clean_cycles) + " clean cycles in a row" + how});
             inc.last_unclean.clear();
             r.closed = true;
         } else {
             inc.state = IncidentState::recovering;
-            append_event(inc, {in.time, "worker", "clean_cycle",
+            add_cycle_event(inc, {in.time, "worker", "clean_cycle",
                             "clean cycle " + std::to_string(inc.clean_cycles) + " of " +
                                 std::to_string(inc.clean_needed) + (r.verdict.verified ? " (verified)" : "")});
         }
     } else if (r.verdict.relapse) {
         if (inc.state == IncidentState::recovering) {
-            append_event(inc, {in.time, "worker", "relapse",
+            add_cycle_event(inc, {in.time, "worker", "relapse",
                             "relapse after " + std::to_string(inc.clean_cycles) + " clean cycle(s): " + why +
                                 "; incident reopened, count reset"});
             ++inc.relapses;
             r.relapsed = true;
         } else if (r.color_changed && in.color == Color::red && r.previous_color != Color::red) {
-            append_event(inc, {in.time, "worker", "red_again", "column red again"});
+            add_cycle_event(inc, {in.time, "worker", "red_again", "column red again"});
         }
         inc.clean_cycles = inc.verified_clean = 0;
         inc.state = IncidentState::open;
@@ -168,7 +168,7 @@ LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const Cyc
     } else {
         // Not the miner back, but not clean either: the count starts again, the reason shows.
         if (inc.last_unclean != why || inc.clean_cycles > 0)
-            append_event(inc, {in.time, "worker", "unclean_cycle",
+            add_cycle_event(inc, {in.time, "worker", "unclean_cycle",
                             "cycle not clean: " + why +
                                 (inc.clean_cycles > 0 ? "; count reset after " + std::to_string(inc.clean_cycles) : "")});
         inc.clean_cycles = inc.verified_clean = 0;

@@ -57,7 +57,7 @@ LifecycleResult advance(std::optional<Incident>& open, HostMemo& memo, const Cyc
 bool add_event(Incident& inc, TimelineEvent ev);
 // Adds one cycle's own event even when an identical one is there: two cycles in the same second
 // may say the same words ("clean cycle 1 of 3" before and after a reset), and each counts.
-bool append_event(Incident& inc, TimelineEvent ev);
+bool add_cycle_event(Incident& inc, TimelineEvent ev);
 
 // Caps: an incident is a report, not an archive.
 constexpr size_t kMaxIncidentProcesses = 200;

@@ -100,6 +100,7 @@ std::vector<std::string> IncidentDriver::take_log() {
 
 void IncidentDriver::emit_timeline_delta(const Incident& inc, const std::vector<TimelineEvent>& before,
                                          const ScoredReport* r) {
+    if (inc.timeline.size() == before.size()) return;  // events are only ever added: nothing new
     EcsContext c;
     c.host = inc.host;
     c.config_class = inc.config_class;
